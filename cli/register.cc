@@ -1,0 +1,11 @@
+// Wires every subcommand into the app. Add one line per subcommand.
+#include "cli/commands.h"
+
+namespace understudy::cli {
+
+void register_all(CLI::App& app, CommandTable& table) {
+  (void)app;
+  (void)table;
+}
+
+}  // namespace understudy::cli

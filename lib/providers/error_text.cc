@@ -1,0 +1,72 @@
+#include "lib/providers/error_text.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace understudy {
+
+Json parse_json_or_discarded(std::string_view body) {
+  // Some servers (DeepSeek under load) send leading blank lines; nlohmann skips whitespace.
+  return Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+}
+
+bool contains_ci(std::string_view haystack, std::string_view needle) {
+  if (needle.empty()) return true;
+  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                        [](char a, char b) {
+                          return std::tolower(static_cast<unsigned char>(a)) ==
+                                 std::tolower(static_cast<unsigned char>(b));
+                        });
+  return it != haystack.end();
+}
+
+std::string json_str(const Json& obj, const char* key) {
+  if (!obj.is_object()) return "";
+  auto it = obj.find(key);
+  if (it == obj.end()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer()) return std::to_string(it->get<long long>());
+  return "";
+}
+
+void fill_default_error_fields(Failure& f) {
+  if (f.type.empty()) {
+    switch (f.cls) {
+      case FailureClass::kRateLimit: f.type = "rate_limit_error"; break;
+      case FailureClass::kQuota: f.type = "insufficient_quota"; break;
+      case FailureClass::kAuth: f.type = "authentication_error"; break;
+      case FailureClass::kBadRequest:
+      case FailureClass::kContextLength:
+      case FailureClass::kContentPolicy:
+      case FailureClass::kModelUnavailable: f.type = "invalid_request_error"; break;
+      default: f.type = "server_error"; break;
+    }
+  }
+  if (f.code.empty()) {
+    switch (f.cls) {
+      case FailureClass::kRateLimit: f.code = "rate_limit_exceeded"; break;
+      case FailureClass::kQuota: f.code = "insufficient_quota"; break;
+      case FailureClass::kAuth: f.code = "invalid_api_key"; break;
+      case FailureClass::kContextLength: f.code = "context_length_exceeded"; break;
+      case FailureClass::kContentPolicy: f.code = "content_filter"; break;
+      case FailureClass::kModelUnavailable: f.code = "model_not_found"; break;
+      case FailureClass::kOverloaded: f.code = "server_is_overloaded"; break;
+      case FailureClass::kTimeout: f.code = "timeout"; break;
+      default: break;
+    }
+  }
+}
+
+std::string body_excerpt(std::string_view body, size_t max) {
+  std::string out;
+  for (char c : body) {
+    if (out.size() >= max) {
+      out += "...";
+      break;
+    }
+    out.push_back((c == '\n' || c == '\r' || c == '\t') ? ' ' : c);
+  }
+  return out;
+}
+
+}  // namespace understudy

@@ -1,0 +1,31 @@
+// Placeholder until the Gemini adapter lands (issue 3): every request fails with a clear error.
+#include "lib/providers/gemini.h"
+
+namespace understudy {
+namespace {
+class PendingGeminiAdapter final : public ProviderAdapter {
+ public:
+  ProviderType type() const override { return ProviderType::kGemini; }
+  Capabilities default_capabilities(const std::string&) const override { return {}; }
+  Result<BuiltRequest> build_request(const ChatRequest&, const AttemptTarget&,
+                                     const BuildOptions&) const override {
+    return invalid_argument("the gemini wire format is not available in this build yet");
+  }
+  ReplyOrFailure parse_response(const HttpResponse&, const AttemptTarget&) const override {
+    return make_local_failure(FailureClass::kServer, "gemini adapter unavailable");
+  }
+  Failure classify_error(const HttpResponse&, WallTime) const override {
+    return make_local_failure(FailureClass::kServer, "gemini adapter unavailable");
+  }
+  std::unique_ptr<StreamDecoder> new_stream_decoder(const AttemptTarget&) const override {
+    return nullptr;
+  }
+};
+}  // namespace
+
+const ProviderAdapter& gemini_adapter() {
+  static const PendingGeminiAdapter adapter;
+  return adapter;
+}
+
+}  // namespace understudy

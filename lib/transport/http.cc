@@ -1,0 +1,74 @@
+#include "lib/transport/http.h"
+
+#include <cctype>
+#include <cstdlib>
+
+namespace understudy {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<std::string> header_value(const Headers& headers, std::string_view name) {
+  for (const auto& [k, v] : headers) {
+    if (iequals(k, name)) return v;
+  }
+  return std::nullopt;
+}
+
+void set_header(Headers& headers, std::string name, std::string value) {
+  for (auto& [k, v] : headers) {
+    if (iequals(k, name)) {
+      v = std::move(value);
+      return;
+    }
+  }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+std::optional<SplitUrl> split_url(std::string_view url) {
+  SplitUrl out;
+  size_t sep = url.find("://");
+  if (sep == std::string_view::npos) return std::nullopt;
+  out.scheme = std::string(url.substr(0, sep));
+  for (auto& c : out.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (out.scheme != "http" && out.scheme != "https") return std::nullopt;
+  std::string_view rest = url.substr(sep + 3);
+  size_t slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  out.path = slash == std::string_view::npos ? "" : std::string(rest.substr(slash));
+  while (out.path.size() > 1 && out.path.back() == '/') out.path.pop_back();
+  if (out.path == "/") out.path.clear();
+  if (authority.empty()) return std::nullopt;
+  std::string_view host = authority;
+  out.port = out.scheme == "https" ? 443 : 80;
+  if (authority.front() == '[') {  // IPv6 literal
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = authority.substr(0, close + 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return std::nullopt;
+      out.port = std::atoi(std::string(authority.substr(close + 2)).c_str());
+    }
+  } else if (size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    std::string port(authority.substr(colon + 1));
+    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    out.port = std::atoi(port.c_str());
+  }
+  if (host.empty() || out.port <= 0 || out.port > 65535) return std::nullopt;
+  out.host = std::string(host);
+  out.base = out.scheme + "://" + std::string(authority);
+  return out;
+}
+
+}  // namespace understudy
