@@ -67,6 +67,14 @@ struct ProviderConfig {
   RetryPolicy retry;
   Headers headers;        // extra headers sent upstream
   Capabilities capabilities;
+  // Per-model capability overrides, by model glob ("claude-3-*"); applied over `capabilities`.
+  std::vector<std::pair<std::string, Capabilities>> model_capabilities;
+  // Per-model parameter policy overrides: model glob -> request params that model rejects.
+  // They are dropped (and reported in extra_fields.dropped_params), never sent upstream.
+  // Added to the built-in table of lib/providers/param_policy.h.
+  std::vector<std::pair<std::string, std::vector<std::string>>> drop_params;
+  // Anthropic: max_tokens to send when the caller gave none; 0 = the adapter's per-model default.
+  std::int64_t default_max_tokens = 0;
   std::vector<std::string> models;  // advertised in /v1/models; empty = not listed
   std::string ca_file;    // extra CA bundle for this provider's TLS
   bool tls_verify = true;

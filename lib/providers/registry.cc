@@ -1,5 +1,6 @@
 // adapter_for and effective_capabilities: the map from provider type to wire format.
 #include "lib/providers/adapter.h"
+#include "lib/core/glob.h"
 #include "lib/providers/anthropic.h"
 #include "lib/providers/gemini.h"
 #include "lib/providers/openai.h"
@@ -21,7 +22,16 @@ ResolvedCapabilities effective_capabilities(const ProviderConfig& provider,
   Capabilities d = adapter_for(provider.type).default_capabilities(model);
   // The in-process mock speaks the OpenAI format but can continue an assistant prefix.
   if (provider.type == ProviderType::kMock) d.prefill = true;
-  const Capabilities& o = provider.capabilities;
+  Capabilities o = provider.capabilities;
+  for (const auto& [pattern, c] : provider.model_capabilities) {
+    if (!glob_match(pattern, model)) continue;
+    if (c.streaming) o.streaming = c.streaming;
+    if (c.tools) o.tools = c.tools;
+    if (c.vision) o.vision = c.vision;
+    if (c.json_mode) o.json_mode = c.json_mode;
+    if (c.prefill) o.prefill = c.prefill;
+    if (c.context_window) o.context_window = c.context_window;
+  }
   ResolvedCapabilities r;
   r.streaming = o.streaming.value_or(d.streaming.value_or(true));
   r.tools = o.tools.value_or(d.tools.value_or(true));
