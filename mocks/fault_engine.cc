@@ -36,6 +36,7 @@ FaultEngine::FaultEngine(std::vector<FaultRule> rules, Random& random) : random_
 bool FaultEngine::matches(std::size_t i, const FaultQuery& q) const {
   const FaultRule& r = rules_[i];
   if (!listed(r.providers, q.provider) || !listed(r.models, q.model)) return false;
+  if (!listed(r.keys, q.key)) return false;
   if (!r.attempts.empty() &&
       std::find(r.attempts.begin(), r.attempts.end(), q.try_number) == r.attempts.end()) {
     return false;
@@ -72,10 +73,17 @@ std::optional<FaultDecision> FaultEngine::decide(const FaultQuery& q) {
 std::int64_t sample_latency_ms(const LatencySpec& spec, Random& random) {
   double ms = 0;
   switch (spec.kind) {
-    case LatencySpec::Kind::kNone: return 0;
-    case LatencySpec::Kind::kFixed: ms = spec.a; break;
-    case LatencySpec::Kind::kUniform: ms = random.uniform(spec.a, spec.b); break;
-    case LatencySpec::Kind::kNormal: ms = random.normal(spec.a, spec.b); break;
+    case LatencySpec::Kind::kNone:
+      return 0;
+    case LatencySpec::Kind::kFixed:
+      ms = spec.a;
+      break;
+    case LatencySpec::Kind::kUniform:
+      ms = random.uniform(spec.a, spec.b);
+      break;
+    case LatencySpec::Kind::kNormal:
+      ms = random.normal(spec.a, spec.b);
+      break;
     case LatencySpec::Kind::kLognormal:
       ms = spec.a * std::exp(random.normal(0.0, spec.b));
       break;

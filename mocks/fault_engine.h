@@ -25,9 +25,10 @@ namespace understudy {
 struct FaultQuery {
   std::string provider;
   std::string model;
-  int try_number = 1;             // 1-based per target
+  std::string key;     // key name, "" when none
+  int try_number = 1;  // 1-based per target
   std::int64_t request_index = 0;
-  Millis since_start{0};          // time since the engine's start
+  Millis since_start{0};  // time since the engine's start
   std::string last_user_message;
   bool stream = false;
 };

@@ -4,14 +4,22 @@ namespace understudy {
 
 const char* cancel_reason_name(CancelReason r) {
   switch (r) {
-    case CancelReason::kNone: return "none";
-    case CancelReason::kCallerGone: return "caller_gone";
-    case CancelReason::kShutdown: return "shutdown";
-    case CancelReason::kDeadline: return "deadline";
-    case CancelReason::kHeaderTimeout: return "header_timeout";
-    case CancelReason::kFirstTokenTimeout: return "first_token_timeout";
-    case CancelReason::kIdleTimeout: return "idle_timeout";
-    case CancelReason::kAborted: return "aborted";
+    case CancelReason::kNone:
+      return "none";
+    case CancelReason::kCallerGone:
+      return "caller_gone";
+    case CancelReason::kShutdown:
+      return "shutdown";
+    case CancelReason::kDeadline:
+      return "deadline";
+    case CancelReason::kHeaderTimeout:
+      return "header_timeout";
+    case CancelReason::kFirstTokenTimeout:
+      return "first_token_timeout";
+    case CancelReason::kIdleTimeout:
+      return "idle_timeout";
+    case CancelReason::kAborted:
+      return "aborted";
   }
   return "none";
 }

@@ -23,14 +23,22 @@ Result<Millis> parse_duration(std::string_view text) {
     while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
     std::string unit = s.substr(unit_start, i - unit_start);
     double scale;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s") scale = 1000;
-    else if (unit == "m") scale = 60000;
-    else if (unit == "h") scale = 3600000;
-    else if (unit == "us" || unit == "µs") scale = 0.001;
-    else if (unit == "ns") scale = 0.000001;
-    else if (unit.empty()) return bad("missing unit");
-    else return bad("unknown unit");
+    if (unit == "ms")
+      scale = 1;
+    else if (unit == "s")
+      scale = 1000;
+    else if (unit == "m")
+      scale = 60000;
+    else if (unit == "h")
+      scale = 3600000;
+    else if (unit == "us" || unit == "µs")
+      scale = 0.001;
+    else if (unit == "ns")
+      scale = 0.000001;
+    else if (unit.empty())
+      return bad("missing unit");
+    else
+      return bad("unknown unit");
     total_ms += value * scale;
   }
   if (!std::isfinite(total_ms) || total_ms > 1e15) return bad("too large");

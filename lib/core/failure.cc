@@ -4,18 +4,30 @@ namespace understudy {
 
 const char* failure_class_name(FailureClass c) {
   switch (c) {
-    case FailureClass::kRateLimit: return "rate_limit";
-    case FailureClass::kOverloaded: return "overloaded";
-    case FailureClass::kServer: return "server";
-    case FailureClass::kNetwork: return "network";
-    case FailureClass::kTimeout: return "timeout";
-    case FailureClass::kAuth: return "auth";
-    case FailureClass::kQuota: return "quota";
-    case FailureClass::kModelUnavailable: return "model_unavailable";
-    case FailureClass::kContextLength: return "context_length";
-    case FailureClass::kContentPolicy: return "content_policy";
-    case FailureClass::kBadRequest: return "bad_request";
-    case FailureClass::kCancelled: return "cancelled";
+    case FailureClass::kRateLimit:
+      return "rate_limit";
+    case FailureClass::kOverloaded:
+      return "overloaded";
+    case FailureClass::kServer:
+      return "server";
+    case FailureClass::kNetwork:
+      return "network";
+    case FailureClass::kTimeout:
+      return "timeout";
+    case FailureClass::kAuth:
+      return "auth";
+    case FailureClass::kQuota:
+      return "quota";
+    case FailureClass::kModelUnavailable:
+      return "model_unavailable";
+    case FailureClass::kContextLength:
+      return "context_length";
+    case FailureClass::kContentPolicy:
+      return "content_policy";
+    case FailureClass::kBadRequest:
+      return "bad_request";
+    case FailureClass::kCancelled:
+      return "cancelled";
   }
   return "server";
 }
@@ -33,18 +45,30 @@ int http_status_for(const Failure& f) {
     return f.upstream_status == 529 ? 503 : f.upstream_status;
   }
   switch (f.cls) {
-    case FailureClass::kRateLimit: return 429;
-    case FailureClass::kOverloaded: return 503;
-    case FailureClass::kServer: return 502;
-    case FailureClass::kNetwork: return 502;
-    case FailureClass::kTimeout: return 504;
-    case FailureClass::kAuth: return 401;
-    case FailureClass::kQuota: return 402;
-    case FailureClass::kModelUnavailable: return 404;
-    case FailureClass::kContextLength: return 400;
-    case FailureClass::kContentPolicy: return 400;
-    case FailureClass::kBadRequest: return 400;
-    case FailureClass::kCancelled: return 499;
+    case FailureClass::kRateLimit:
+      return 429;
+    case FailureClass::kOverloaded:
+      return 503;
+    case FailureClass::kServer:
+      return 502;
+    case FailureClass::kNetwork:
+      return 502;
+    case FailureClass::kTimeout:
+      return 504;
+    case FailureClass::kAuth:
+      return 401;
+    case FailureClass::kQuota:
+      return 402;
+    case FailureClass::kModelUnavailable:
+      return 404;
+    case FailureClass::kContextLength:
+      return 400;
+    case FailureClass::kContentPolicy:
+      return 400;
+    case FailureClass::kBadRequest:
+      return 400;
+    case FailureClass::kCancelled:
+      return 499;
   }
   return 502;
 }

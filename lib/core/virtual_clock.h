@@ -61,9 +61,9 @@ class VirtualClock final : public Clock {
   struct Participant;
   struct SleepState;
   struct Event {
-    TimerId timer = 0;              // non-zero: a timer
-    std::function<void()> fn;       // the timer's callback
-    Participant* wake = nullptr;    // non-null: resume this participant
+    TimerId timer = 0;            // non-zero: a timer
+    std::function<void()> fn;     // the timer's callback
+    Participant* wake = nullptr;  // non-null: resume this participant
   };
   using EventKey = std::pair<TimePoint, std::uint64_t>;
 

@@ -22,9 +22,9 @@ Status validate_message(const Json& m, size_t i) {
   }
   std::string r = role->get<std::string>();
   if (!valid_role(r)) {
-    return invalid_argument(at + ".role \"" + r +
-                                "\" is not one of system, developer, user, assistant, tool",
-                            at + ".role");
+    return invalid_argument(
+        at + ".role \"" + r + "\" is not one of system, developer, user, assistant, tool",
+        at + ".role");
   }
   auto content = m.find("content");
   bool has_tool_calls = m.contains("tool_calls") && !m["tool_calls"].is_null();
@@ -55,7 +55,8 @@ Status validate_message(const Json& m, size_t i) {
 
 Status validate_messages(const Json& body) {
   auto it = body.find("messages");
-  if (it == body.end() || it->is_null()) return invalid_argument("messages is required", "messages");
+  if (it == body.end() || it->is_null())
+    return invalid_argument("messages is required", "messages");
   if (!it->is_array()) return invalid_argument("messages must be an array", "messages");
   if (it->empty()) return invalid_argument("messages must not be empty", "messages");
   for (size_t i = 0; i < it->size(); ++i) {

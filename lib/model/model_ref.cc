@@ -11,7 +11,9 @@ bool has_bad_char(std::string_view s) {
 }
 }  // namespace
 
-bool looks_like_model_ref(std::string_view text) { return text.find('/') != std::string_view::npos; }
+bool looks_like_model_ref(std::string_view text) {
+  return text.find('/') != std::string_view::npos;
+}
 
 Result<ModelRef> parse_model_ref(std::string_view text) {
   // Built by append: g++ 12 warns falsely (-Wrestrict, PR105329) on "\"" + std::string(...).
@@ -21,7 +23,8 @@ Result<ModelRef> parse_model_ref(std::string_view text) {
   if (text.empty()) return invalid_argument("model reference is empty (expected provider/model)");
   size_t slash = text.find('/');
   if (slash == std::string_view::npos) {
-    return invalid_argument("model reference " + quoted + " has no provider (expected provider/model)");
+    return invalid_argument("model reference " + quoted +
+                            " has no provider (expected provider/model)");
   }
   std::string_view provider = text.substr(0, slash);
   std::string_view model = text.substr(slash + 1);

@@ -27,10 +27,10 @@ namespace understudy {
 
 // Who an attempt goes to.
 struct AttemptTarget {
-  ModelRef ref;                               // provider/model as planned
-  const ProviderConfig* provider = nullptr;   // never null
-  const KeyConfig* key = nullptr;             // null when the provider needs no key
-  std::string key_value;                      // the secret to send; "" when none
+  ModelRef ref;                              // provider/model as planned
+  const ProviderConfig* provider = nullptr;  // never null
+  const KeyConfig* key = nullptr;            // null when the provider needs no key
+  std::string key_value;                     // the secret to send; "" when none
 };
 
 struct BuildOptions {

@@ -32,27 +32,54 @@ std::string json_str(const Json& obj, const char* key) {
 void fill_default_error_fields(Failure& f) {
   if (f.type.empty()) {
     switch (f.cls) {
-      case FailureClass::kRateLimit: f.type = "rate_limit_error"; break;
-      case FailureClass::kQuota: f.type = "insufficient_quota"; break;
-      case FailureClass::kAuth: f.type = "authentication_error"; break;
+      case FailureClass::kRateLimit:
+        f.type = "rate_limit_error";
+        break;
+      case FailureClass::kQuota:
+        f.type = "insufficient_quota";
+        break;
+      case FailureClass::kAuth:
+        f.type = "authentication_error";
+        break;
       case FailureClass::kBadRequest:
       case FailureClass::kContextLength:
       case FailureClass::kContentPolicy:
-      case FailureClass::kModelUnavailable: f.type = "invalid_request_error"; break;
-      default: f.type = "server_error"; break;
+      case FailureClass::kModelUnavailable:
+        f.type = "invalid_request_error";
+        break;
+      default:
+        f.type = "server_error";
+        break;
     }
   }
   if (f.code.empty()) {
     switch (f.cls) {
-      case FailureClass::kRateLimit: f.code = "rate_limit_exceeded"; break;
-      case FailureClass::kQuota: f.code = "insufficient_quota"; break;
-      case FailureClass::kAuth: f.code = "invalid_api_key"; break;
-      case FailureClass::kContextLength: f.code = "context_length_exceeded"; break;
-      case FailureClass::kContentPolicy: f.code = "content_filter"; break;
-      case FailureClass::kModelUnavailable: f.code = "model_not_found"; break;
-      case FailureClass::kOverloaded: f.code = "server_is_overloaded"; break;
-      case FailureClass::kTimeout: f.code = "timeout"; break;
-      default: break;
+      case FailureClass::kRateLimit:
+        f.code = "rate_limit_exceeded";
+        break;
+      case FailureClass::kQuota:
+        f.code = "insufficient_quota";
+        break;
+      case FailureClass::kAuth:
+        f.code = "invalid_api_key";
+        break;
+      case FailureClass::kContextLength:
+        f.code = "context_length_exceeded";
+        break;
+      case FailureClass::kContentPolicy:
+        f.code = "content_filter";
+        break;
+      case FailureClass::kModelUnavailable:
+        f.code = "model_not_found";
+        break;
+      case FailureClass::kOverloaded:
+        f.code = "server_is_overloaded";
+        break;
+      case FailureClass::kTimeout:
+        f.code = "timeout";
+        break;
+      default:
+        break;
     }
   }
 }

@@ -124,7 +124,9 @@ class OpenAIStreamDecoder final : public StreamDecoder {
     }
     Json j = parse_json_or_discarded(e.data);
     if (j.is_discarded() || !j.is_object()) {
-      out.push_back(StreamEvent{StreamEvent::Kind::kSkipped, {}, {},
+      out.push_back(StreamEvent{StreamEvent::Kind::kSkipped,
+                                {},
+                                {},
                                 "malformed stream event: " + body_excerpt(e.data, 80)});
       return;
     }
@@ -190,7 +192,8 @@ class OpenAIAdapter final : public ProviderAdapter {
       body.erase("stream_options");
     }
     if (options.assistant_prefix) {
-      body["messages"].push_back(Json{{"role", "assistant"}, {"content", *options.assistant_prefix}});
+      body["messages"].push_back(
+          Json{{"role", "assistant"}, {"content", *options.assistant_prefix}});
     }
     out.http.body = body.dump();
     Headers& h = out.http.headers;
@@ -202,14 +205,13 @@ class OpenAIAdapter final : public ProviderAdapter {
     return out;
   }
 
-  ReplyOrFailure parse_response(const HttpResponse& response,
-                                const AttemptTarget&) const override {
+  ReplyOrFailure parse_response(const HttpResponse& response, const AttemptTarget&) const override {
     Json j = parse_json_or_discarded(response.body);
     if (j.is_discarded() || !j.is_object()) {
-      Failure f = make_local_failure(FailureClass::kServer,
-                                     "upstream answered " + std::to_string(response.status) +
-                                         " with a body that is not JSON: " +
-                                         body_excerpt(response.body, 80));
+      Failure f = make_local_failure(
+          FailureClass::kServer,
+          "upstream answered " + std::to_string(response.status) +
+              " with a body that is not JSON: " + body_excerpt(response.body, 80));
       f.upstream_status = 0;
       return f;
     }

@@ -1,6 +1,6 @@
 // adapter_for and effective_capabilities: the map from provider type to wire format.
-#include "lib/providers/adapter.h"
 #include "lib/core/glob.h"
+#include "lib/providers/adapter.h"
 #include "lib/providers/anthropic.h"
 #include "lib/providers/gemini.h"
 #include "lib/providers/openai.h"
@@ -9,10 +9,13 @@ namespace understudy {
 
 const ProviderAdapter& adapter_for(ProviderType type) {
   switch (type) {
-    case ProviderType::kAnthropic: return anthropic_adapter();
-    case ProviderType::kGemini: return gemini_adapter();
+    case ProviderType::kAnthropic:
+      return anthropic_adapter();
+    case ProviderType::kGemini:
+      return gemini_adapter();
     case ProviderType::kOpenAI:
-    case ProviderType::kMock: return openai_adapter();
+    case ProviderType::kMock:
+      return openai_adapter();
   }
   return openai_adapter();
 }
@@ -44,10 +47,14 @@ ResolvedCapabilities effective_capabilities(const ProviderConfig& provider,
 
 const char* provider_type_name(ProviderType t) {
   switch (t) {
-    case ProviderType::kOpenAI: return "openai";
-    case ProviderType::kAnthropic: return "anthropic";
-    case ProviderType::kGemini: return "gemini";
-    case ProviderType::kMock: return "mock";
+    case ProviderType::kOpenAI:
+      return "openai";
+    case ProviderType::kAnthropic:
+      return "anthropic";
+    case ProviderType::kGemini:
+      return "gemini";
+    case ProviderType::kMock:
+      return "mock";
   }
   return "openai";
 }

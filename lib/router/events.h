@@ -21,15 +21,15 @@ namespace understudy {
 struct AttemptRecord {
   std::string provider;
   std::string model;
-  std::string key;        // key name, "" when the provider needs none
-  int target_index = 0;   // position in the chain (0 = primary)
-  int try_number = 1;     // 1 = first try on this target
-  int status = 0;         // upstream HTTP status, 0 when none arrived
+  std::string key;                      // key name, "" when the provider needs none
+  int target_index = 0;                 // position in the chain (0 = primary)
+  int try_number = 1;                   // 1 = first try on this target
+  int status = 0;                       // upstream HTTP status, 0 when none arrived
   std::optional<FailureClass> failure;  // nullopt: success (or skipped)
-  std::string message;    // failure message or skip reason
-  std::string skipped;    // non-empty: target skipped without a request, and why
-  std::string hook;       // non-empty: a hook answered this attempt (e.g. fault rule name)
-  std::string decision;   // after a failure: "retry", "next_key", "next_target", "stop"
+  std::string message;                  // failure message or skip reason
+  std::string skipped;                  // non-empty: target skipped without a request, and why
+  std::string hook;      // non-empty: a hook answered this attempt (e.g. fault rule name)
+  std::string decision;  // after a failure: "retry", "next_key", "next_target", "stop"
   std::optional<std::int64_t> retry_after_ms;  // the provider's hint, if any
   std::int64_t latency_ms = 0;
   std::int64_t ttft_ms = -1;  // streams: time to first content, -1 when none
@@ -49,9 +49,9 @@ struct RequestRecord {
   std::vector<std::string> chain;  // the planned chain, provider/model
   bool ok = false;
   int http_status = 0;
-  std::string provider;            // who served (ok) ...
+  std::string provider;  // who served (ok) ...
   std::string model;
-  int fallback_index = -1;         // ... and their chain position
+  int fallback_index = -1;  // ... and their chain position
   std::optional<FailureClass> final_failure;
   std::int64_t latency_ms = 0;
   std::int64_t ttft_ms = -1;
@@ -62,7 +62,7 @@ struct RequestRecord {
   int fallbacks = 0;                 // moves to a later target
   std::vector<std::string> dropped_params;
   Usage usage;
-  int malformed_events = 0;          // upstream stream events skipped
+  int malformed_events = 0;  // upstream stream events skipped
   std::vector<AttemptRecord> attempts;
 };
 

@@ -27,9 +27,9 @@ namespace understudy {
 struct AttemptInfo {
   const ChatRequest* request = nullptr;
   const AttemptTarget* target = nullptr;
-  int target_index = 0;      // 0 = primary
-  int try_number = 1;        // 1-based, per target
-  int attempt_number = 1;    // 1-based, across the whole request
+  int target_index = 0;    // 0 = primary
+  int try_number = 1;      // 1-based, per target
+  int attempt_number = 1;  // 1-based, across the whole request
   std::int64_t request_index = 0;
   TimePoint request_start{};
   bool stream = false;

@@ -65,9 +65,8 @@ Status expand_entry(const Config& config, const std::string& entry, const std::s
   auto ref = parse_model_ref(entry);
   if (!ref.ok()) return invalid_argument(field + ": " + ref.status().message(), field);
   if (!config.provider(ref->provider)) {
-    return invalid_argument(field + " \"" + entry + "\" names unknown provider \"" +
-                                ref->provider + "\" (known providers: " +
-                                known_providers(config) + ")",
+    return invalid_argument(field + " \"" + entry + "\" names unknown provider \"" + ref->provider +
+                                "\" (known providers: " + known_providers(config) + ")",
                             field);
   }
   out.push_back(*ref);

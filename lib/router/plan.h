@@ -17,9 +17,9 @@
 namespace understudy {
 
 struct FallbackPlan {
-  std::string requested;         // what the caller asked for
-  std::string route;             // the route alias used, "" if none
-  std::vector<ModelRef> targets; // [0] is the primary; never empty on success
+  std::string requested;          // what the caller asked for
+  std::string route;              // the route alias used, "" if none
+  std::vector<ModelRef> targets;  // [0] is the primary; never empty on success
   int duplicates_dropped = 0;
 };
 

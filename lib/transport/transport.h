@@ -40,7 +40,7 @@ const char* transport_error_name(TransportError e);
 
 struct TransportResult {
   TransportError error = TransportError::kNone;
-  std::string message;        // for logs; never contains header values
+  std::string message;         // for logs; never contains header values
   bool head_received = false;  // a status line and headers arrived before the failure
   bool ok() const { return error == TransportError::kNone; }
 };
@@ -77,8 +77,8 @@ struct TransportOptions {
   // Socket-level read timeout: a backstop only. The router enforces header, first-token,
   // idle and deadline timeouts itself by cancelling the token.
   Millis read_timeout{300000};
-  std::string ca_file;      // extra CA bundle (PEM) trusted in addition to the system's
-  bool verify_tls = true;   // false only when a user explicitly turns verification off
+  std::string ca_file;     // extra CA bundle (PEM) trusted in addition to the system's
+  bool verify_tls = true;  // false only when a user explicitly turns verification off
 };
 
 class Transport {

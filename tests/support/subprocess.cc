@@ -23,10 +23,10 @@ namespace understudy::testing {
 
 namespace {
 
-const char* kProviderEnv[] = {"OPENAI_API_KEY",   "ANTHROPIC_API_KEY", "GEMINI_API_KEY",
-                              "GOOGLE_API_KEY",   "OPENROUTER_API_KEY", "GROQ_API_KEY",
-                              "MISTRAL_API_KEY",  "TOGETHER_API_KEY",  "DEEPSEEK_API_KEY",
-                              "XAI_API_KEY",      "FIREWORKS_API_KEY", "UNDERSTUDY_CONFIG",
+const char* kProviderEnv[] = {"OPENAI_API_KEY",  "ANTHROPIC_API_KEY",  "GEMINI_API_KEY",
+                              "GOOGLE_API_KEY",  "OPENROUTER_API_KEY", "GROQ_API_KEY",
+                              "MISTRAL_API_KEY", "TOGETHER_API_KEY",   "DEEPSEEK_API_KEY",
+                              "XAI_API_KEY",     "FIREWORKS_API_KEY",  "UNDERSTUDY_CONFIG",
                               "OLLAMA_HOST"};
 
 std::vector<std::string> build_env(const RunOptions& opts) {
@@ -54,8 +54,8 @@ std::string slurp(const std::string& path) {
 }
 
 // fork + exec with stdin from a pipe and stdout/stderr to the given fds.
-pid_t spawn(const std::vector<std::string>& argv, const RunOptions& opts, int stdin_fd,
-            int out_fd, int err_fd) {
+pid_t spawn(const std::vector<std::string>& argv, const RunOptions& opts, int stdin_fd, int out_fd,
+            int err_fd) {
   std::vector<std::string> envs = build_env(opts);
   std::vector<char*> cargv, cenv;
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));

@@ -16,19 +16,19 @@ std::string understudy_binary();
 std::string source_dir();
 
 struct RunResult {
-  int exit_code = -1;    // -1 if killed by a signal or timed out
-  int signal = 0;        // terminating signal, 0 if none
+  int exit_code = -1;  // -1 if killed by a signal or timed out
+  int signal = 0;      // terminating signal, 0 if none
   bool timed_out = false;
-  std::string out;       // stdout
-  std::string err;       // stderr
+  std::string out;  // stdout
+  std::string err;  // stderr
 };
 
 struct RunOptions {
   std::string stdin_data;
-  bool close_stdin = true;                    // stdin gets stdin_data then EOF
-  std::map<std::string, std::string> env;     // added to / overriding the environment
-  std::vector<std::string> unset_env;         // removed from the environment
-  bool clean_provider_env = true;             // unset OPENAI_API_KEY & co. first
+  bool close_stdin = true;                 // stdin gets stdin_data then EOF
+  std::map<std::string, std::string> env;  // added to / overriding the environment
+  std::vector<std::string> unset_env;      // removed from the environment
+  bool clean_provider_env = true;          // unset OPENAI_API_KEY & co. first
   std::chrono::milliseconds timeout{20000};
   std::string cwd;
 };
