@@ -39,13 +39,17 @@ const ProviderConfig* unique_owner(const Config& config, const std::string& mode
 
 // Expands one entry into refs: a provider/model, or a route alias.
 Status expand_entry(const Config& config, const std::string& entry, const std::string& field,
-                    std::vector<ModelRef>& out, std::string* route_used) {
+                    std::vector<ModelRef>& out, std::string* route_used, int depth = 0) {
   if (!looks_like_model_ref(entry)) {
     auto r = config.routes.find(entry);
     if (r != config.routes.end()) {
+      // The config loader rejects cycles; this guard keeps a hand-built Config safe too.
+      if (depth > 8)
+        return invalid_argument(field + ": route \"" + entry + "\" nests too deeply (a cycle?)",
+                                field);
       if (route_used) *route_used = entry;
       for (const std::string& e : r->second.chain) {
-        Status s = expand_entry(config, e, field, out, nullptr);
+        Status s = expand_entry(config, e, field, out, nullptr, depth + 1);
         if (!s.ok()) return s;
       }
       return Status::Ok();
