@@ -45,12 +45,11 @@ std::optional<DataUrl> parse_data_url(const std::string& url) {
 }
 
 Result<Json> image_block(const Json& part, const std::string& at) {
-  const Json* image = part.contains("image_url") ? &part["image_url"] : nullptr;
-  std::string url;
-  if (image && image->is_string()) url = image->get<std::string>();
-  if (image && image->is_object()) url = json_str(*image, "url");
-  if (url.empty())
+  const Json& image = json_member(part, "image_url");
+  std::string url = image.is_string() ? image.get<std::string>() : json_str(image, "url");
+  if (url.empty()) {
     return invalid_argument(at + ".image_url.url is required", at + ".image_url.url");
+  }
   if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
     return Json{{"type", "image"}, {"source", {{"type", "url"}, {"url", url}}}};
   }
@@ -120,7 +119,9 @@ Result<std::optional<Json>> part_block(const Json& part, const std::string& at) 
 Result<Json> content_blocks(const Json& content, const std::string& at) {
   Json blocks = Json::array();
   if (content.is_string()) {
-    if (!content.get_ref<const std::string&>().empty()) blocks.push_back(text_block(content));
+    if (!content.get_ref<const std::string&>().empty()) {
+      blocks.push_back(text_block(content.get<std::string>()));
+    }
     return blocks;
   }
   if (!content.is_array()) return blocks;  // null: nothing
@@ -153,8 +154,9 @@ Result<Json> tool_use_block(const Json& call, const std::string& at) {
   std::string id = json_str(call, "id");
   std::string name = json_str(fn, "name");
   if (id.empty()) return invalid_argument(at + ".id is required", at + ".id");
-  if (name.empty())
+  if (name.empty()) {
     return invalid_argument(at + ".function.name is required", at + ".function.name");
+  }
   Json input = Json::object();
   auto args = fn.find("arguments");
   if (args != fn.end() && args->is_object()) input = *args;
@@ -184,8 +186,9 @@ Result<Json> assistant_blocks(const Json& m, const std::string& at) {
 }
 
 Result<Json> tool_result_block(const Json& m, const std::string& at) {
-  Json block{{"type", "tool_result"},
-             {"tool_use_id", anthropic_tool_id(json_str(m, "tool_call_id"))}};
+  std::string id = json_str(m, "tool_call_id");
+  if (id.empty()) return invalid_argument(at + ".tool_call_id is required", at + ".tool_call_id");
+  Json block{{"type", "tool_result"}, {"tool_use_id", anthropic_tool_id(id)}};
   const Json& content = json_member(m, "content");
   if (content.is_string()) {
     if (!content.get_ref<const std::string&>().empty()) block["content"] = content;

@@ -177,6 +177,9 @@ TEST_CASE("anthropic request: content anthropic cannot take is refused, naming t
       "function": {"name": "f", "arguments": "{\"city\": "}}]},
     {"role": "tool", "tool_call_id": "c1", "content": "ok"}]})");
   CHECK(args.field() == "messages[1].tool_calls[0].function.arguments");
+  Status no_id = build_error(R"({"model": "a/b", "messages": [
+    {"role": "user", "content": "x"}, {"role": "tool", "tool_call_id": "", "content": "1"}]})");
+  CHECK(no_id.field() == "messages[1].tool_call_id");
   Status legacy = build_error(R"({"model": "a/b", "messages": [
     {"role": "user", "content": "x"}, {"role": "function", "name": "f", "content": "1"}]})");
   CHECK(legacy.field() == "messages[1].role");
