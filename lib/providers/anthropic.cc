@@ -1,30 +1,86 @@
-// Placeholder until the Anthropic adapter lands (issue 3): every request fails with a clear error.
 #include "lib/providers/anthropic.h"
 
+#include "lib/providers/anthropic_errors.h"
+#include "lib/providers/anthropic_request.h"
+#include "lib/providers/anthropic_response.h"
+#include "lib/providers/anthropic_stream.h"
+#include "lib/providers/error_text.h"
+#include "lib/transport/retry_after.h"
+
 namespace understudy {
+
 namespace {
-class PendingAnthropicAdapter final : public ProviderAdapter {
+
+// Claude models have had a 200k-token context window since Claude 2.1 (1M is a beta opt-in).
+constexpr std::int64_t kClaudeContextWindow = 200000;
+
+class AnthropicAdapter final : public ProviderAdapter {
  public:
   ProviderType type() const override { return ProviderType::kAnthropic; }
-  Capabilities default_capabilities(const std::string&) const override { return {}; }
-  Result<BuiltRequest> build_request(const ChatRequest&, const AttemptTarget&,
-                                     const BuildOptions&) const override {
-    return invalid_argument("the anthropic wire format is not available in this build yet");
+
+  Capabilities default_capabilities(const std::string&) const override {
+    Capabilities c;
+    c.streaming = true;
+    c.tools = true;
+    c.vision = true;
+    c.json_mode = true;
+    c.prefill = true;  // a final assistant turn is continued, not answered anew
+    c.context_window = kClaudeContextWindow;
+    return c;
   }
-  ReplyOrFailure parse_response(const HttpResponse&, const AttemptTarget&) const override {
-    return make_local_failure(FailureClass::kServer, "anthropic adapter unavailable");
+
+  Result<BuiltRequest> build_request(const ChatRequest& request, const AttemptTarget& target,
+                                     const BuildOptions& options) const override {
+    auto url = split_url(target.provider->base_url);
+    if (!url) {
+      return invalid_argument("provider " + target.provider->name + ": invalid base_url \"" +
+                              target.provider->base_url + "\"");
+    }
+    BuiltRequest out;
+    auto body = anthropic_request_body(request, target, options, out.dropped_params);
+    if (!body.ok()) return body.status();
+    out.http.method = "POST";
+    out.http.base_url = url->base;
+    out.http.path = url->path + "/messages";
+    out.http.body = body->dump();
+    Headers& h = out.http.headers;
+    h.emplace_back("content-type", "application/json");
+    h.emplace_back("anthropic-version", kAnthropicVersion);
+    h.emplace_back("accept", options.stream ? "text/event-stream" : "application/json");
+    if (options.stream) h.emplace_back("accept-encoding", "identity");
+    if (!target.key_value.empty()) h.emplace_back("x-api-key", target.key_value);
+    for (const auto& [k, v] : target.provider->headers) set_header(h, k, v);
+    return out;
   }
-  Failure classify_error(const HttpResponse&, WallTime) const override {
-    return make_local_failure(FailureClass::kServer, "anthropic adapter unavailable");
+
+  ReplyOrFailure parse_response(const HttpResponse& response,
+                                const AttemptTarget& target) const override {
+    Json j = parse_json_or_discarded(response.body);
+    if (j.is_discarded() || !j.is_object()) {
+      return make_local_failure(
+          FailureClass::kServer,
+          "anthropic answered " + std::to_string(response.status) +
+              " with a body that is not JSON: " + body_excerpt(response.body, 80));
+    }
+    return anthropic_chat_response(j, target.ref.model);
   }
-  std::unique_ptr<StreamDecoder> new_stream_decoder(const AttemptTarget&) const override {
-    return nullptr;
+
+  Failure classify_error(const HttpResponse& response, WallTime now) const override {
+    Json j = parse_json_or_discarded(response.body);
+    Failure f = anthropic_failure(response.status, j, response.body);
+    f.retry_after = parse_retry_after(response.headers, now);
+    return f;
+  }
+
+  std::unique_ptr<StreamDecoder> new_stream_decoder(const AttemptTarget& target) const override {
+    return new_anthropic_stream_decoder(target.ref.model);
   }
 };
+
 }  // namespace
 
 const ProviderAdapter& anthropic_adapter() {
-  static const PendingAnthropicAdapter adapter;
+  static const AnthropicAdapter adapter;
   return adapter;
 }
 

@@ -1,6 +1,7 @@
 #include "lib/providers/openai.h"
 
 #include "lib/providers/error_text.h"
+#include "lib/providers/param_policy.h"
 #include "lib/providers/sse.h"
 #include "lib/transport/retry_after.h"
 
@@ -184,6 +185,8 @@ class OpenAIAdapter final : public ProviderAdapter {
     Json body = request.body;
     body["model"] = target.ref.model;
     body.erase("fallbacks");
+    // Parameters this model rejects are dropped (or renamed) here, never sent to fail.
+    apply_param_policy(body, *target.provider, target.ref.model, out.dropped_params);
     if (options.stream) {
       body["stream"] = true;
       if (options.want_usage) body["stream_options"]["include_usage"] = true;
