@@ -10,11 +10,16 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <ctime>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "lib/transport/transport_failure.h"
@@ -147,8 +152,9 @@ std::string request_problem(const HttpRequest& req, const std::string& path) {
     if (name.empty() || has_bad_char(name, false) || name.find(':') != std::string::npos) {
       return "a request header name is empty or contains illegal characters";
     }
-    if (has_bad_char(value, true))
+    if (has_bad_char(value, true)) {
       return "request header " + name + " contains a control character";
+    }
   }
   return "";
 }
@@ -159,8 +165,9 @@ httplib::Request build_request(const HttpRequest& req, std::string path) {
   out.path = std::move(path);
   for (const auto& [name, value] : req.headers) out.headers.emplace(name, value);
   // Plain bytes: streams are parsed as they arrive, and we never decompress.
-  if (!header_value(req.headers, "Accept-Encoding"))
+  if (!header_value(req.headers, "Accept-Encoding")) {
     out.headers.emplace("Accept-Encoding", "identity");
+  }
   if (!header_value(req.headers, "User-Agent")) {
     out.headers.emplace("User-Agent", "understudy/" UNDERSTUDY_VERSION);
   }
