@@ -1,0 +1,147 @@
+#include "lib/transport/transport_failure.h"
+
+#include <doctest/doctest.h>
+
+#include <cerrno>
+
+using namespace understudy;
+using namespace std::chrono_literals;
+
+namespace {
+
+FailureFacts facts(ClientFailure failure) {
+  FailureFacts f;
+  f.failure = failure;
+  f.endpoint = "api.example.com:443";
+  f.socket_created = true;
+  f.connect_timeout = 1000ms;
+  f.read_timeout = 5000ms;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("transport failure: cancellation wins over whatever the library reported") {
+  for (ClientFailure failure : {ClientFailure::kRead, ClientFailure::kConnect,
+                                ClientFailure::kStoppedByHandler, ClientFailure::kOther}) {
+    FailureFacts f = facts(failure);
+    f.cancelled = true;
+    f.cancel_reason = CancelReason::kDeadline;
+    f.handler_stopped = true;
+    TransportResult r = classify_transport_failure(f);
+    CHECK(r.error == TransportError::kCancelled);
+    CHECK(r.message.find("deadline") != std::string::npos);
+  }
+}
+
+TEST_CASE("transport failure: a handler that returned false is kAborted") {
+  FailureFacts f = facts(ClientFailure::kStoppedByHandler);
+  f.head_received = true;
+  TransportResult r = classify_transport_failure(f);
+  CHECK(r.error == TransportError::kAborted);
+  CHECK(r.head_received);
+  f = facts(ClientFailure::kRead);
+  f.handler_stopped = true;
+  CHECK(classify_transport_failure(f).error == TransportError::kAborted);
+}
+
+TEST_CASE("transport failure: connect failures by socket, errno and time") {
+  struct Row {
+    bool socket_created;
+    int err;
+    Millis connect_phase;
+    TransportError expected;
+  };
+  const Row rows[] = {
+      {false, 0, 0ms, TransportError::kDns},
+      {false, ENOENT, 0ms, TransportError::kDns},  // errno left over from the resolver
+      {false, EMFILE, 0ms, TransportError::kOther},
+      {true, ECONNREFUSED, 1ms, TransportError::kConnectRefused},
+      {true, EHOSTUNREACH, 3ms, TransportError::kConnectRefused},
+      {true, 0, 10ms, TransportError::kConnectRefused},
+      {true, ETIMEDOUT, 10ms, TransportError::kConnectTimeout},
+      {true, 0, 1000ms, TransportError::kConnectTimeout},
+      {true, 0, 1500ms, TransportError::kConnectTimeout},
+  };
+  for (const Row& row : rows) {
+    FailureFacts f = facts(ClientFailure::kConnect);
+    f.socket_created = row.socket_created;
+    f.sys_errno = row.err;
+    f.connect_phase = row.connect_phase;
+    TransportResult r = classify_transport_failure(f);
+    CAPTURE(row.err);
+    CAPTURE(row.connect_phase.count());
+    CHECK(r.error == row.expected);
+    CHECK_FALSE(r.head_received);
+    CHECK(r.message.find("api.example.com:443") != std::string::npos);
+  }
+  CHECK(classify_transport_failure(facts(ClientFailure::kConnectTimeout)).error ==
+        TransportError::kConnectTimeout);
+}
+
+TEST_CASE("transport failure: TLS failures are kTls unless the handshake ran out of time") {
+  FailureFacts f = facts(ClientFailure::kTlsVerification);
+  f.tls_detail = "self-signed certificate";
+  TransportResult r = classify_transport_failure(f);
+  CHECK(r.error == TransportError::kTls);
+  CHECK(r.message.find("self-signed certificate") != std::string::npos);
+
+  CHECK(classify_transport_failure(facts(ClientFailure::kTlsCertificates)).error ==
+        TransportError::kTls);
+
+  f = facts(ClientFailure::kTlsHandshake);
+  f.connect_phase = 20ms;
+  CHECK(classify_transport_failure(f).error == TransportError::kTls);
+  f.connect_phase = 1001ms;
+  CHECK(classify_transport_failure(f).error == TransportError::kConnectTimeout);
+  // Verification failures are never timeouts, however long they took.
+  f = facts(ClientFailure::kTlsVerification);
+  f.connect_phase = 5000ms;
+  CHECK(classify_transport_failure(f).error == TransportError::kTls);
+}
+
+TEST_CASE("transport failure: read failures split into reset and read timeout") {
+  struct Row {
+    int err;
+    Millis silence;
+    bool head;
+    TransportError expected;
+  };
+  const Row rows[] = {
+      {0, 3ms, false, TransportError::kReset},              // closed before the head
+      {0, 3ms, true, TransportError::kReset},               // closed mid-body
+      {ECONNRESET, 3ms, true, TransportError::kReset},      // reset
+      {ECONNRESET, 9000ms, false, TransportError::kReset},  // errno is decisive
+      {0, 5000ms, false, TransportError::kReadTimeout},
+      {0, 7000ms, true, TransportError::kReadTimeout},
+      {0, 4999ms, true, TransportError::kReset},
+  };
+  for (const Row& row : rows) {
+    FailureFacts f = facts(ClientFailure::kRead);
+    f.sys_errno = row.err;
+    f.silence = row.silence;
+    f.head_received = row.head;
+    TransportResult r = classify_transport_failure(f);
+    CAPTURE(row.err);
+    CAPTURE(row.silence.count());
+    CHECK(r.error == row.expected);
+    CHECK(r.head_received == row.head);
+  }
+}
+
+TEST_CASE("transport failure: write failures are resets unless the write timed out") {
+  FailureFacts f = facts(ClientFailure::kWrite);
+  f.sys_errno = EPIPE;
+  CHECK(classify_transport_failure(f).error == TransportError::kReset);
+  f.sys_errno = 0;
+  f.silence = 6000ms;
+  CHECK(classify_transport_failure(f).error == TransportError::kReadTimeout);
+}
+
+TEST_CASE("transport failure: anything else is kOther naming the library error") {
+  FailureFacts f = facts(ClientFailure::kOther);
+  f.library_error = "Compression";
+  TransportResult r = classify_transport_failure(f);
+  CHECK(r.error == TransportError::kOther);
+  CHECK(r.message.find("Compression") != std::string::npos);
+}
