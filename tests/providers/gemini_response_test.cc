@@ -205,3 +205,32 @@ TEST_CASE("gemini response: a 200 that is not an answer is a failure") {
       "status": "RESOURCE_EXHAUSTED"}}])");
   CHECK(wrapped.cls == FailureClass::kRateLimit);
 }
+
+TEST_CASE("gemini response: a tool call's signature comes back on the next request") {
+  const std::string sig = "CvYBAY89a1+example+opaque+bytes==";
+  Json out = reply_json(R"({"candidates": [{"content": {"role": "model", "parts": [
+      {"functionCall": {"name": "get_weather", "args": {"city": "Paris"}, "id": "fc-1"},
+       "thoughtSignature": ")" +
+                        sig + R"("}]}, "finishReason": "STOP"}], "responseId": "abc"})");
+  Json assistant = out["choices"][0]["message"];
+  std::string id = assistant["tool_calls"][0]["id"].get<std::string>();
+  Json next{{"model", "gemini/gemini-3-pro-preview"},
+            {"messages",
+             {{{"role", "user"}, {"content", "weather?"}},
+              assistant,
+              {{"role", "tool"}, {"tool_call_id", id}, {"content", "{\"temp_c\": 21}"}}}}};
+  ProviderConfig provider;
+  provider.base_url = "https://generativelanguage.googleapis.com/v1beta";
+  AttemptTarget target{{"gemini", "gemini-3-pro-preview"}, &provider, nullptr, "k"};
+  auto chat = parse_chat_request(next.dump());
+  REQUIRE(chat.ok());
+  auto built = gemini_adapter().build_request(*chat, target, {});
+  REQUIRE(built.ok());
+  Json contents = Json::parse(built->http.body)["contents"];
+  CHECK(contents[1] == Json::parse(R"({"role": "model", "parts": [
+      {"functionCall": {"name": "get_weather", "args": {"city": "Paris"}, "id": "fc-1"},
+       "thoughtSignature": ")" + sig +
+                                   R"("}]})"));
+  CHECK(contents[2] == Json::parse(R"({"role": "user", "parts": [
+      {"functionResponse": {"name": "get_weather", "response": {"temp_c": 21}, "id": "fc-1"}}]})"));
+}
