@@ -31,19 +31,15 @@ void SseParser::process_line(std::vector<SseEvent>& out) {
     dispatch(out);
     return;
   }
+  if (in_raw_json_ || line_[0] == '{' || line_[0] == '[') {
+    raw_json_line(out);
+    return;
+  }
   if (line_[0] == ':') {  // comment / keep-alive
     line_.clear();
     return;
   }
   std::string_view l(line_);
-  if (l[0] == '{' || l[0] == '[') {
-    // A bare JSON line without "data:" (Gemini sometimes sends errors this way): data.
-    if (has_data_) data_.push_back('\n');
-    data_.append(l);
-    has_data_ = true;
-    line_.clear();
-    return;
-  }
   std::string_view field = l;
   std::string_view value;
   size_t colon = l.find(':');
@@ -63,11 +59,46 @@ void SseParser::process_line(std::vector<SseEvent>& out) {
   line_.clear();
 }
 
+// JSON without "data:" (Gemini sends errors this way, pretty-printed over several lines).
+void SseParser::raw_json_line(std::vector<SseEvent>& out) {
+  if (!in_raw_json_) {
+    if (has_data_) dispatch(out);  // the JSON value is an event of its own
+    in_raw_json_ = true;
+  } else {
+    data_.push_back('\n');
+  }
+  for (char c : line_) {
+    if (raw_in_string_) {
+      if (raw_escaped_) {
+        raw_escaped_ = false;
+      } else if (c == '\\') {
+        raw_escaped_ = true;
+      } else if (c == '"') {
+        raw_in_string_ = false;
+      }
+    } else if (c == '"') {
+      raw_in_string_ = true;
+    } else if (c == '{' || c == '[') {
+      ++raw_depth_;
+    } else if (c == '}' || c == ']') {
+      --raw_depth_;
+    }
+  }
+  data_.append(line_);
+  has_data_ = true;
+  line_.clear();
+  if (raw_depth_ <= 0) dispatch(out);
+}
+
 void SseParser::dispatch(std::vector<SseEvent>& out) {
   if (has_data_) out.push_back(SseEvent{std::move(event_), std::move(data_)});
   event_.clear();
   data_.clear();
   has_data_ = false;
+  in_raw_json_ = false;
+  raw_depth_ = 0;
+  raw_in_string_ = false;
+  raw_escaped_ = false;
 }
 
 }  // namespace understudy

@@ -3,7 +3,9 @@
 // Feed it network reads of any size; it returns complete events. Handles "\n", "\r\n" and
 // "\r" line ends (also split across reads), multi-line data (joined with "\n"), comments
 // (":" lines, ignored), "event:" names, and a single optional space after the colon.
-// A bare line starting with "{" or "[" counts as a data line (Gemini's unprefixed errors).
+// A bare line starting with "{" or "[" begins a JSON value sent without "data:" (Gemini's
+// unprefixed errors, which arrive pretty-printed over several lines): it is its own event,
+// and the lines that follow are part of it until its brackets balance (or a blank line).
 // Events with no data lines are not emitted. One parser per stream; not thread-safe.
 #pragma once
 
@@ -30,6 +32,7 @@ class SseParser {
 
  private:
   void process_line(std::vector<SseEvent>& out);
+  void raw_json_line(std::vector<SseEvent>& out);
   void dispatch(std::vector<SseEvent>& out);
 
   std::string line_;
@@ -37,6 +40,11 @@ class SseParser {
   std::string event_;
   std::string data_;
   bool has_data_ = false;
+  // Bare JSON in progress: bracket depth and string state across its lines.
+  bool in_raw_json_ = false;
+  int raw_depth_ = 0;
+  bool raw_in_string_ = false;
+  bool raw_escaped_ = false;
 };
 
 }  // namespace understudy
