@@ -23,13 +23,13 @@ enum class ProviderType { kOpenAI, kAnthropic, kGemini, kMock };
 const char* provider_type_name(ProviderType t);
 
 struct KeyConfig {
-  std::string name;                 // "openai-1"; shown in trails and check output
-  std::string source;               // "env.OPENAI_API_KEY" or "literal" or "client" (direct key)
-  std::string value;                // the secret; empty when missing
-  bool present = false;             // value resolved (env var set, or literal non-empty)
-  double weight = 1.0;              // relative; all zero means uniform
+  std::string name;     // "openai-1"; shown in trails and check output
+  std::string source;   // "env.OPENAI_API_KEY" or "literal" or "client" (direct key)
+  std::string value;    // the secret; empty when missing
+  bool present = false; // value resolved (env var set, or literal non-empty)
+  double weight = 1.0;  // relative; all zero means uniform
   std::vector<std::string> models;  // empty = every model
-  std::string origin;               // "understudy.toml:14"
+  std::string origin;   // "understudy.toml:14"
 };
 
 // Capability overrides; unset fields fall back to the adapter's defaults for the model.
@@ -43,18 +43,18 @@ struct Capabilities {
 };
 
 struct RetryPolicy {
-  int max_retries = 2;  // retries of the same target, after the first try
+  int max_retries = 2;                   // retries of the same target, after the first try
   Millis backoff_initial{500};
   Millis backoff_max{5000};
-  double jitter = 0.2;               // +-20%
-  Millis rate_limit_cooldown{5000};  // cooldown after a 429 with no usable hint
+  double jitter = 0.2;                   // +-20%
+  Millis rate_limit_cooldown{5000};      // cooldown after a 429 with no usable hint
 };
 
 struct TimeoutPolicy {
   Millis connect{10000};
-  Millis headers{30000};      // timeout_ms: response headers, or for streams the first byte
-  Millis first_token{10000};  // streams: first content, only while a later target exists
-  Millis stream_idle{20000};  // streams: silence after content started
+  Millis headers{30000};        // timeout_ms: response headers, or for streams the first byte
+  Millis first_token{10000};    // streams: first content, only while a later target exists
+  Millis stream_idle{20000};    // streams: silence after content started
 };
 
 struct ProviderConfig {
@@ -65,7 +65,7 @@ struct ProviderConfig {
   std::vector<KeyConfig> keys;
   TimeoutPolicy timeouts;
   RetryPolicy retry;
-  Headers headers;  // extra headers sent upstream
+  Headers headers;        // extra headers sent upstream
   Capabilities capabilities;
   // Per-model capability overrides, by model glob ("claude-3-*"); applied over `capabilities`.
   std::vector<std::pair<std::string, Capabilities>> model_capabilities;
@@ -76,11 +76,11 @@ struct ProviderConfig {
   // Anthropic: max_tokens to send when the caller gave none; 0 = the adapter's per-model default.
   std::int64_t default_max_tokens = 0;
   std::vector<std::string> models;  // advertised in /v1/models; empty = not listed
-  std::string ca_file;              // extra CA bundle for this provider's TLS
+  std::string ca_file;    // extra CA bundle for this provider's TLS
   bool tls_verify = true;
   bool allow_direct_keys = false;  // the client's bearer token may be used as the key
-  bool needs_key = true;           // false for local servers (ollama) and mock providers
-  std::string origin;              // "understudy.toml:10"
+  bool needs_key = true;  // false for local servers (ollama) and mock providers
+  std::string origin;     // "understudy.toml:10"
 };
 
 struct RouteConfig {
@@ -103,9 +103,9 @@ struct ServerConfig {
   int port = 8080;
   std::vector<std::string> auth_tokens;  // bearer tokens accepted; empty = no auth
   std::size_t max_body_bytes = 8u << 20;
-  int max_concurrent = 64;   // requests routed at once
-  int max_queue = 256;       // waiting beyond max_concurrent; then 429/503
-  bool drop_excess = false;  // true: answer 429 at once instead of queueing
+  int max_concurrent = 64;     // requests routed at once
+  int max_queue = 256;         // waiting beyond max_concurrent; then 429/503
+  bool drop_excess = false;    // true: answer 429 at once instead of queueing
   Millis queue_timeout{10000};
   Millis read_timeout{10000};  // client headers/body (slowloris)
   Millis shutdown_grace{10000};

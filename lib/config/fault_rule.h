@@ -48,10 +48,10 @@ struct FaultAction {
   std::optional<Millis> retry_after;  // sent the provider's way (header or RetryInfo)
   // kOk: reply text; empty = the deterministic default derived from the last user message.
   std::string content;
-  LatencySpec latency;                      // before the response head
-  std::optional<Millis> first_token_delay;  // streams: head at once, first content later
-  std::optional<Millis> token_interval;     // streams: gap between content tokens
-  int after_tokens = 0;                     // for the stream faults
+  LatencySpec latency;                       // before the response head
+  std::optional<Millis> first_token_delay;   // streams: head at once, first content later
+  std::optional<Millis> token_interval;      // streams: gap between content tokens
+  int after_tokens = 0;                      // for the stream faults
 };
 
 struct FaultRule {
@@ -62,12 +62,12 @@ struct FaultRule {
   // Conditions; empty means "any".
   std::vector<std::string> providers;
   std::vector<std::string> models;
-  std::vector<int> attempts;                 // 1 = first try on a target, 2 = its first retry, ...
+  std::vector<int> attempts;  // 1 = first try on a target, 2 = its first retry, ...
   std::optional<std::int64_t> request_from;  // request index range [from, to), 0-based
   std::optional<std::int64_t> request_to;
-  std::optional<Millis> after;  // time window since start: active when after <= t < until
+  std::optional<Millis> after;   // time window since start: active when after <= t < until
   std::optional<Millis> until;
-  std::string message_regex;          // matched against the last user message text
+  std::string message_regex;     // matched against the last user message text
   std::optional<std::int64_t> times;  // fire at most this many times in total
   bool stream_only = false;
   bool non_stream_only = false;
