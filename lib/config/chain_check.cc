@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lib/config/key_path.h"
 #include "lib/config/suggest.h"
 #include "lib/model/model_ref.h"
 #include "lib/router/plan.h"
@@ -84,7 +85,8 @@ void visit_route(const Config& config, const std::string& name, std::map<std::st
       auto start = std::find(stack.begin(), stack.end(), entry);
       std::string cycle;
       for (auto it = start; it != stack.end(); ++it) cycle += *it + " -> ";
-      errors.push_back(diagnostic_at_origin(false, route.origin, "routes." + name + ".chain",
+      errors.push_back(diagnostic_at_origin(false, route.origin,
+                                            join_key("routes", name) + ".chain",
                                             "route cycle: " + cycle + entry));
     } else if (mark == Mark::kNew) {
       visit_route(config, entry, marks, stack, errors);

@@ -1,5 +1,7 @@
 #include "lib/config/diagnostics.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 
 namespace understudy {
@@ -44,6 +46,12 @@ Diagnostic diagnostic_at_origin(bool warning, const std::string& origin, std::st
 
 std::string origin_string(const std::string& file, int line) {
   return line > 0 ? file + ":" + std::to_string(line) : file;
+}
+
+void sort_by_line(std::vector<Diagnostic>& diagnostics) {
+  auto key = [](const Diagnostic& d) { return d.line > 0 ? d.line : INT32_MAX; };
+  std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
 }
 
 std::string format_diagnostics(const std::vector<Diagnostic>& diagnostics) {

@@ -35,6 +35,9 @@ Diagnostic diagnostic_at_origin(bool warning, const std::string& origin, std::st
 // "file:line", the form stored in the `origin` fields of the config structs.
 std::string origin_string(const std::string& file, int line);
 
+// Orders by line (stable, so diagnostics on one line keep their order); line 0 comes last.
+void sort_by_line(std::vector<Diagnostic>& diagnostics);
+
 // One diagnostic per line, each ending in "\n".
 std::string format_diagnostics(const std::vector<Diagnostic>& diagnostics);
 

@@ -127,6 +127,7 @@ LoadResult parse_toml_config(const std::string& text, const std::string& source_
   ProviderParseContext ctx{source_name, std::filesystem::path(source_name).parent_path().string(),
                            env};
   parse_sections(fields, ctx, result);
+  sort_by_line(result.errors);
   return result;
 }
 
