@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "lib/config/json_fields.h"
+#include "lib/config/key_fields.h"
 #include "lib/config/key_path.h"
 #include "lib/config/loader.h"
 #include "lib/config/presets.h"
@@ -40,6 +41,9 @@ const std::vector<std::string> kProviderKeys = {
 const std::vector<std::string> kProviderIgnored = {"proxy_config", "send_back_raw_response"};
 const std::vector<std::string> kKeyKeys = {"name", "value",       "models", "weight",
                                            "id",   "description", "enabled"};
+// Cloud-specific key settings of providers understudy does not serve.
+const std::vector<std::string> kUnsupportedKeyKeys = {"azure_key_config", "vertex_key_config",
+                                                      "bedrock_key_config"};
 const std::vector<std::string> kNetworkKeys = {"base_url",
                                                "extra_headers",
                                                "default_request_timeout_in_seconds",
@@ -47,7 +51,8 @@ const std::vector<std::string> kNetworkKeys = {"base_url",
                                                "retry_backoff_initial",
                                                "retry_backoff_max",
                                                "stream_idle_timeout_in_seconds",
-                                               "insecure_skip_verify"};
+                                               "insecure_skip_verify",
+                                               "ca_cert_pem"};
 // Bifrost providers with no honest mapping onto a wire format understudy speaks.
 const std::vector<std::pair<std::string, std::string>> kUnsupported = {
     {"vertex",
@@ -61,6 +66,14 @@ const std::vector<std::pair<std::string, std::string>> kUnsupported = {
 constexpr std::int64_t kBifrostMaxRetries = 0;       // Bifrost's DefaultMaxRetries
 constexpr std::int64_t kBifrostTimeoutSeconds = 30;  // DefaultRequestTimeoutInSeconds
 constexpr std::int64_t kBifrostMaxBodyMb = 100;      // max_request_body_size_mb default
+
+// Keys Bifrost knows but understudy cannot honour: an error that says why, not "unknown".
+void reject_unsupported(JsonFields& f, const std::vector<std::string>& keys,
+                        const std::string& why) {
+  for (const std::string& key : keys) {
+    if (f.has(key)) f.error(key, "\"" + key + "\" is not supported: " + why);
+  }
+}
 
 void parse_client(JsonFields& f, ServerConfig& server) {
   f.reject_unknown(kClientKeys, kClientIgnored, "understudy has no equivalent setting");
@@ -94,11 +107,13 @@ std::string with_version_segment(const std::string& url, const std::string& pres
 void parse_network(JsonFields& n, const std::string& preset_url, const EnvLookup& env,
                    ProviderConfig& p) {
   n.reject_unknown(kNetworkKeys);
+  reject_unsupported(n, {"ca_cert_pem"},
+                     "save the PEM to a file and set ca_file in an understudy.toml");
   std::string url;
   if (n.read_string("base_url", url)) {
     while (url.size() > 1 && url.back() == '/') url.pop_back();
-    if (!split_url(url)) {
-      n.error("base_url", "invalid URL \"" + url + "\": expected http(s)://host[:port][/path]");
+    if (std::string problem = base_url_problem(url); !problem.empty()) {
+      n.error("base_url", problem);
     } else {
       p.base_url = with_version_segment(url, preset_url);
     }
@@ -134,21 +149,12 @@ void parse_network(JsonFields& n, const std::string& preset_url, const EnvLookup
 }
 
 void parse_key(JsonFields& k, const EnvLookup& env, KeyConfig& key, bool& enabled) {
-  k.reject_unknown(kKeyKeys);
-  key.origin = origin_string(k.context().file, k.line());
-  if (k.read_string("name", key.name) && key.name.empty()) k.error("name", "empty key name");
-  std::string text;
-  if (!k.has("value")) {
-    k.error_here("missing value: give \"env.VAR\" or the key itself");
-  } else if (k.read_string("value", text)) {
-    ResolvedSecret secret = resolve_secret(text, env);
-    key.source = secret.source;
-    key.value = secret.value;
-    key.present = secret.present;
-    if (!secret.present) k.error("value", secret.problem);
-  }
-  k.read_number("weight", key.weight, 0, 1e9);
-  k.read_strings("models", key.models);
+  std::vector<std::string> allowed = kKeyKeys;
+  allowed.insert(allowed.end(), kUnsupportedKeyKeys.begin(), kUnsupportedKeyKeys.end());
+  k.reject_unknown(allowed);
+  reject_unsupported(k, kUnsupportedKeyKeys,
+                     "understudy serves API-key providers only (no Azure, Vertex or Bedrock)");
+  read_key_fields(k, k.context().file, env, key);
   std::string ignored;
   k.read_string("id", ignored);
   k.read_string("description", ignored);
@@ -283,6 +289,9 @@ Diagnostic json_syntax_error(const std::string& text, const std::string& file,
   }
   std::string what = e.what();
   std::size_t cut = what.find("syntax error");
+  // nlohmann quotes the text it last read, which may be part of a literal key: drop it.
+  std::size_t quote = what.find("; last read");
+  if (quote != std::string::npos) what.resize(quote);
   Diagnostic d =
       make_error(file, line, "", "JSON " + (cut == std::string::npos ? what : what.substr(cut)));
   d.column = column;
@@ -322,6 +331,8 @@ LoadResult parse_bifrost_json(const std::string& text, const std::string& source
     result.errors.push_back(make_error(source_name, json_line(ctx.lines, "providers"), "providers",
                                        "no providers configured"));
   }
+  sort_by_line(result.errors);
+  sort_by_line(result.warnings);
   return result;
 }
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <fstream>
 
+#include "lib/config/key_fields.h"
 #include "lib/config/presets.h"
 #include "lib/config/secret.h"
 #include "lib/config/suggest.h"
@@ -84,10 +85,8 @@ void check_has_keys(TomlFields& f, const ProviderParseContext& ctx, const Provid
 
 void read_base_url(TomlFields& f, ProviderConfig& p) {
   if (f.read_string("base_url", p.base_url)) {
-    if (!split_url(p.base_url)) {
-      f.error("base_url", "invalid URL \"" + p.base_url +
-                              "\": expected http://host[:port][/path] or https://...");
-    }
+    std::string problem = base_url_problem(p.base_url);
+    if (!problem.empty()) f.error("base_url", problem);
     while (p.base_url.size() > 1 && p.base_url.back() == '/') p.base_url.pop_back();
     return;
   }
@@ -95,24 +94,6 @@ void read_base_url(TomlFields& f, ProviderConfig& p) {
     f.error_here(std::string("missing base_url (required for type \"") +
                  provider_type_name(p.type) + "\" without a preset)");
   }
-}
-
-void read_one_key(TomlFields& k, const EnvLookup& env, KeyConfig& key) {
-  k.reject_unknown(kKeyKeys);
-  key.origin = origin_string(k.file(), k.line());
-  if (k.read_string("name", key.name) && key.name.empty()) k.error("name", "empty key name");
-  std::string text;
-  if (!k.has("value")) {
-    k.error_here("missing value: give \"env.VAR\" or the key itself");
-  } else if (k.read_string("value", text)) {
-    ResolvedSecret secret = resolve_secret(text, env);
-    key.source = secret.source;
-    key.value = secret.value;
-    key.present = secret.present;
-    if (!secret.present) k.error("value", secret.problem);
-  }
-  k.read_number("weight", key.weight, 0, 1e9);
-  k.read_strings("models", key.models);
 }
 
 void read_keys(TomlFields& f, const EnvLookup& env, ProviderConfig& p) {
@@ -130,7 +111,8 @@ void read_keys(TomlFields& f, const EnvLookup& env, ProviderConfig& p) {
     TomlFields k(*node.as_table(), path, f.file(), f.errors());
     KeyConfig key;
     key.name = p.name + "-" + std::to_string(i + 1);
-    read_one_key(k, env, key);
+    k.reject_unknown(kKeyKeys);
+    read_key_fields(k, k.file(), env, key);
     for (std::size_t j = 0; j < p.keys.size(); ++j) {
       if (p.keys[j].name == key.name) {
         k.error("name", "duplicate key name \"" + key.name + "\" (also used at line " +
@@ -287,6 +269,14 @@ bool provider_type_from_name(const std::string& name, ProviderType& out) {
     }
   }
   return false;
+}
+
+std::string base_url_problem(const std::string& url) {
+  if (url.substr(0, url.find('/', url.find("://") + 3)).find('@') != std::string::npos) {
+    return "credentials in base_url are not supported (send them with headers)";
+  }
+  if (split_url(url)) return "";
+  return "invalid URL \"" + url + "\": expected http://host[:port][/path] or https://...";
 }
 
 bool file_is_readable(const std::string& path) {

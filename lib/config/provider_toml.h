@@ -33,6 +33,10 @@ void parse_provider(const toml::table& table, const ProviderParseContext& ctx, P
 // "openai" -> kOpenAI etc.; false for an unknown name.
 bool provider_type_from_name(const std::string& name, ProviderType& out);
 
+// Why `url` cannot be a base_url, or "" when it can. Never echoes a URL that carries
+// credentials (user:password@host).
+std::string base_url_problem(const std::string& url);
+
 // True when `path` names a regular file that can be opened for reading.
 bool file_is_readable(const std::string& path);
 

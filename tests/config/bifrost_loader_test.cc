@@ -161,6 +161,20 @@ TEST_CASE("bifrost: unsupported and unknown providers are errors that say why") 
                                      "\"vertex\" is not supported: Vertex AI") == 0);
 }
 
+TEST_CASE("bifrost: cloud key configs and inline CA PEMs are unsupported, and say so") {
+  LoadResult r = load(R"({"providers": {"openai": {
+  "keys": [{"value": "env.OPENAI_API_KEY", "azure_key_config": {"endpoint": "https://x"}}],
+  "network_config": {"ca_cert_pem": "-----BEGIN CERTIFICATE-----"}
+}}})");
+  REQUIRE(r.errors.size() == 2);
+  CHECK(r.errors[0].to_string() ==
+        "config config.json:2: providers.openai.keys[0].azure_key_config: \"azure_key_config\" "
+        "is not supported: understudy serves API-key providers only (no Azure, Vertex or "
+        "Bedrock)");
+  CHECK(r.errors[1].path == "providers.openai.network_config.ca_cert_pem");
+  CHECK(r.errors[1].message.find("ca_file") != std::string::npos);
+}
+
 TEST_CASE("bifrost: a custom OpenAI-compatible provider") {
   LoadResult r = load(R"({"providers": {"vllm": {
   "keys": [],
@@ -195,6 +209,13 @@ TEST_CASE("bifrost: a JSON syntax error reports line and column") {
   CHECK(r.errors[0].line == 3);
   CHECK(r.errors[0].column == 15);
   CHECK(r.errors[0].message.find("JSON syntax error") == 0);
+}
+
+TEST_CASE("bifrost: a syntax error inside a literal key does not echo the key") {
+  LoadResult r = load("{\"providers\": {\"openai\": {\"keys\": [{\"value\": \"sk-leak-me\n\"}]}}}");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].to_string().find("sk-leak") == std::string::npos);
+  CHECK(r.errors[0].line == 1);
 }
 
 TEST_CASE("json line index: key paths and array elements") {

@@ -283,6 +283,13 @@ TEST_CASE("config: an invalid base_url and an unreadable ca_file are errors") {
   CHECK(r.errors[1].message.find("/nonexistent/ca.pem") != std::string::npos);
 }
 
+TEST_CASE("config: a base_url with credentials is rejected without echoing them") {
+  LoadResult r = load("[providers.openai]\nbase_url = \"https://user:hunter2@proxy.local/v1\"\n");
+  CHECK(only_error(r) ==
+        "config understudy.toml:2: providers.openai.base_url: credentials in "
+        "base_url are not supported (send them with headers)");
+}
+
 TEST_CASE("config: capabilities, per-model capabilities in file order, drop_params") {
   LoadResult r = load(
       "[providers.anthropic]\n"
