@@ -24,4 +24,11 @@ inline constexpr int kExitUsage = 2;   // bad flags, unreadable files, invalid i
 
 void register_all(CLI::App& app, CommandTable& table);
 
+// One per subcommand, each defined in cli/<name>.cc.
+void setup_check(CLI::App& app, CommandTable& table);
+void setup_serve(CLI::App& app, CommandTable& table);
+void setup_ask(CLI::App& app, CommandTable& table);
+void setup_simulate(CLI::App& app, CommandTable& table);
+void setup_mock(CLI::App& app, CommandTable& table);
+
 }  // namespace understudy::cli

@@ -4,11 +4,18 @@
 #include <cmath>
 #include <numeric>
 
+#include "lib/core/glob.h"
+
 namespace understudy {
 
 namespace {
+// Empty = any; entries are globs ("gpt-4o*").
 bool listed(const std::vector<std::string>& list, const std::string& v) {
-  return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+  if (list.empty()) return true;
+  for (const std::string& pattern : list) {
+    if (glob_match(pattern, v)) return true;
+  }
+  return false;
 }
 }  // namespace
 

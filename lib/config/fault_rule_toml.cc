@@ -12,7 +12,7 @@ namespace {
 using Kind = FaultAction::Kind;
 
 const std::vector<std::string> kConditionKeys = {
-    "name",     "enabled",      "priority",        "probability",     "providers", "models",
+    "name",     "enabled",      "priority",        "probability",     "providers", "models", "keys",
     "attempts", "request_from", "request_to",      "after_ms",        "until_ms",  "message_regex",
     "times",    "stream_only",  "non_stream_only", "allow_fallbacks", "responses"};
 // What happens: per rule, or per [[faults.responses]] entry.
@@ -216,6 +216,7 @@ void read_conditions(TomlFields& f, FaultRule& rule) {
   f.read_number("probability", rule.probability, 0, 1);
   f.read_strings("providers", rule.providers);
   f.read_strings("models", rule.models);
+  f.read_strings("keys", rule.keys);
   read_attempts(f, rule.attempts);
   read_windows(f, rule);
   read_message_regex(f, rule);
