@@ -173,7 +173,12 @@ class OpenAIAdapter final : public ProviderAdapter {
 
   Result<BuiltRequest> build_request(const ChatRequest& request, const AttemptTarget& target,
                                      const BuildOptions& options) const override {
-    auto url = split_url(target.provider->base_url);
+    // `type = "mock"` providers are answered in process by a transport that ignores the
+    // host, and the config leaves their base_url empty: use a placeholder address.
+    const ProviderConfig& provider = *target.provider;
+    bool in_process = provider.type == ProviderType::kMock && provider.base_url.empty();
+    auto url = split_url(in_process ? std::string("http://in-process.mock.invalid/v1")
+                                    : provider.base_url);
     if (!url) {
       return invalid_argument("provider " + target.provider->name + ": invalid base_url \"" +
                               target.provider->base_url + "\"");

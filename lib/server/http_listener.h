@@ -1,0 +1,96 @@
+// HttpListener: the socket side of `serve`. It accepts connections, reads HTTP/1.1 requests
+// with cpp-httplib's parser, hands them to handlers as ApiRequests, and writes ApiResponses
+// back, streaming the SSE ones as they are produced. This file pair is the only place on the
+// server side that includes httplib.h.
+//
+// Why its own accept loop. cpp-httplib 0.11's Server::listen() listens with a backlog of 5
+// (under load, extra connects wait about a second), leaves TCP_NODELAY to the listening
+// socket, has only a per-read timeout (a client trickling one byte at a time holds a thread
+// forever), and never tells a handler which socket it runs on. So HttpListener binds and
+// listens itself (backlog SOMAXCONN), accepts on its own thread, sets TCP_NODELAY on each
+// connection, and runs each connection on a WorkerPool thread through httplib's
+// request-level entry point (Server::process_request) over its own Stream, which enforces:
+//   * read_timeout: a request's head and body must arrive within this from its first byte
+//     (the whole request, not each read): slow clients get 408 and are disconnected;
+//   * write_timeout: one blocked write to a client that stopped reading;
+//   * keep-alive: an idle connection is closed after keep_alive_idle, or at once when the
+//     listener stops.
+// Each request gets a CancelToken, watched by a DisconnectWatcher while the request is in
+// progress, so a client that hangs up cancels its request (kCallerGone) even while nothing
+// is being written to it. Responses are never compressed (Accept-Encoding is ignored): a
+// compressor would buffer the event stream, and for a local gateway it costs more latency
+// than it saves.
+//
+// Bodies: a Content-Length above max_body_bytes is refused with 413 before it is read; a
+// chunked body is cut off at the limit (413 too). Routes are exact paths (or path prefixes)
+// per method; an unknown path is 404 and a known path with another method 405, all in the
+// OpenAI error shape.
+//
+// Lifecycle: route() before bind(); bind(); run() on one thread until stop_accepting();
+// then wait_for_idle(), cancel_active(), close_connections(), join_connections().
+// stop_accepting, active_requests, wait_for_idle, cancel_active and close_connections are
+// thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "lib/core/cancel.h"
+#include "lib/core/clock.h"
+#include "lib/core/status.h"
+#include "lib/server/api.h"
+
+namespace understudy {
+
+struct ListenerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port (bind() says which)
+  std::size_t max_body_bytes = 8u << 20;
+  Millis read_timeout{10000};
+  Millis write_timeout{30000};
+  Millis keep_alive_idle{5000};
+  std::size_t max_connections = 512;  // connection threads; more connections wait for one
+  int max_requests_per_connection = 10000;
+};
+
+class HttpListener {
+ public:
+  using Handler = std::function<ApiResponse(const ApiRequest&)>;
+
+  explicit HttpListener(ListenerOptions options);
+  ~HttpListener();
+  HttpListener(const HttpListener&) = delete;
+  HttpListener& operator=(const HttpListener&) = delete;
+
+  // `path` is exact, or a prefix when it ends in "*" ("/v1/models/*").
+  void route(const std::string& method, const std::string& path, Handler handler);
+
+  // Creates the listening socket. Returns the bound port, or an error naming the address
+  // and the reason ("address already in use").
+  Result<int> bind();
+  // Accepts connections until stop_accepting(); then closes the listening socket.
+  void run();
+  // Stops accepting and ends idle keep-alive connections; requests in progress go on.
+  void stop_accepting();
+  bool stopping() const;
+
+  // Requests whose head has been read and whose response is not fully written.
+  int active_requests() const;
+  // Waits until active_requests() is 0 or `deadline` passes; true if idle.
+  bool wait_for_idle(std::chrono::steady_clock::time_point deadline);
+  // Cancels every active request's token with `reason`.
+  void cancel_active(CancelReason reason);
+  // Shuts down every open connection socket, which ends any blocked read or write.
+  void close_connections();
+  // Waits for every connection thread to finish.
+  void join_connections();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace understudy
