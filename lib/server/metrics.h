@@ -57,8 +57,8 @@ class Metrics final : public EventSink {
   void on_attempt(const RequestRecord& request, const AttemptRecord& attempt) override;
   void on_request(const RequestRecord& request) override;
 
-  // A request refused before routing: "unauthorized", "bad_request", "body_too_large",
-  // "busy", "queue_full", "queue_timeout", "shutting_down", "not_found".
+  // A chat request refused before routing: "unauthorized", "bad_request", "busy",
+  // "queue_full", "queue_timeout", "cancelled".
   void count_rejected(const std::string& reason);
 
   struct Gauges {
