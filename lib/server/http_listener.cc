@@ -1,7 +1,6 @@
 #include "lib/server/http_listener.h"
 
 #include <httplib.h>
-#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,12 +9,12 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <set>
 #include <vector>
 
+#include "lib/server/connection_stream.h"
 #include "lib/server/disconnect_watcher.h"
 #include "lib/server/socket_util.h"
 #include "lib/server/worker_pool.h"
@@ -25,102 +24,6 @@ namespace understudy {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-// The Stream httplib parses requests from and writes responses to. Buffered reads (httplib
-// reads the request line and headers a byte at a time), a deadline for the whole request
-// head and body, a bounded wait for each write, and sticky error flags the connection loop
-// reads to decide whether the connection can be reused.
-class ConnectionStream final : public httplib::Stream {
- public:
-  ConnectionStream(int fd, Millis read_timeout, Millis write_timeout)
-      : fd_(fd), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
-
-  bool is_readable() const override {
-    return off_ < len_ || wait_readable(fd_, -1, read_wait()) == WaitResult::kReady;
-  }
-  bool is_writable() const override { return !broken_; }
-  ssize_t read(char* ptr, size_t size) override;
-  ssize_t write(const char* ptr, size_t size) override;
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    peer_address(fd_, ip, port);
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    local_address(fd_, ip, port);
-  }
-  int socket() const override { return fd_; }
-
-  void arm_deadline(SteadyClock::time_point d) { deadline_ = d; }
-  void clear_deadline() { deadline_ = SteadyClock::time_point::max(); }
-  bool has_buffered() const { return off_ < len_; }
-  bool timed_out() const { return timed_out_; }
-  bool broken() const { return broken_; }
-
- private:
-  Millis read_wait() const {
-    if (deadline_ == SteadyClock::time_point::max()) return read_timeout_;
-    auto left = std::chrono::duration_cast<Millis>(deadline_ - SteadyClock::now());
-    if (left < Millis(0)) left = Millis(0);
-    return std::min(left, read_timeout_);
-  }
-  ssize_t fill();
-
-  const int fd_;
-  const Millis read_timeout_;
-  const Millis write_timeout_;
-  SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
-  char buf_[16384];
-  size_t off_ = 0;
-  size_t len_ = 0;
-  bool timed_out_ = false;
-  bool broken_ = false;
-};
-
-ssize_t ConnectionStream::fill() {
-  while (true) {
-    ssize_t n = recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT);
-    if (n >= 0) {
-      off_ = 0;
-      len_ = static_cast<size_t>(n);
-      return n;
-    }
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) {
-      broken_ = true;
-      return -1;
-    }
-    Millis wait = read_wait();
-    if (wait <= Millis(0) || wait_readable(fd_, -1, wait) != WaitResult::kReady) {
-      timed_out_ = true;
-      return -1;
-    }
-  }
-}
-
-ssize_t ConnectionStream::read(char* ptr, size_t size) {
-  if (off_ >= len_) {
-    ssize_t n = fill();
-    if (n <= 0) return n;
-  }
-  size_t take = std::min(size, len_ - off_);
-  std::memcpy(ptr, buf_ + off_, take);
-  off_ += take;
-  return static_cast<ssize_t>(take);
-}
-
-ssize_t ConnectionStream::write(const char* ptr, size_t size) {
-  if (broken_) return -1;
-  while (true) {
-    ssize_t n = send(fd_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n >= 0) return n;
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) break;
-    pollfd p{fd_, POLLOUT, 0};
-    int rc = poll(&p, 1, static_cast<int>(write_timeout_.count()));
-    if (rc <= 0 && !(rc < 0 && errno == EINTR)) break;
-  }
-  broken_ = true;
-  return -1;
-}
 
 // Per-request state shared by the connection loop and the handlers running on its thread.
 struct RequestScope {

@@ -1,0 +1,59 @@
+#include "lib/server/connection_stream.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace understudy {
+
+ssize_t ConnectionStream::fill() {
+  while (true) {
+    ssize_t n = recv(fd_, buf_, sizeof buf_, MSG_DONTWAIT);
+    if (n >= 0) {
+      off_ = 0;
+      len_ = static_cast<size_t>(n);
+      return n;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      broken_ = true;
+      return -1;
+    }
+    Millis wait = read_wait();
+    if (wait <= Millis(0) || wait_readable(fd_, -1, wait) != WaitResult::kReady) {
+      timed_out_ = true;
+      return -1;
+    }
+  }
+}
+
+ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  if (off_ >= len_) {
+    ssize_t n = fill();
+    if (n <= 0) return n;
+  }
+  size_t take = std::min(size, len_ - off_);
+  std::memcpy(ptr, buf_ + off_, take);
+  off_ += take;
+  return static_cast<ssize_t>(take);
+}
+
+ssize_t ConnectionStream::write(const char* ptr, size_t size) {
+  if (broken_) return -1;
+  while (true) {
+    ssize_t n = send(fd_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) break;
+    pollfd p{fd_, POLLOUT, 0};
+    int rc = poll(&p, 1, static_cast<int>(write_timeout_.count()));
+    if (rc <= 0 && !(rc < 0 && errno == EINTR)) break;
+  }
+  broken_ = true;
+  return -1;
+}
+
+}  // namespace understudy
