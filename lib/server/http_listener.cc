@@ -153,13 +153,16 @@ void HttpListener::Impl::configure() {
   http_.Get(".*", plain);
   http_.Options(".*", plain);
   // Refuse an oversized body before the client sends it, instead of answering 100 Continue.
-  http_.set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response&) {
-    unsigned long long n =
-        std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
-    if (n <= options_.max_body_bytes) return 100;
-    if (t_scope) t_scope->close_after = true;
-    return 413;
-  });
+  http_.set_expect_100_continue_handler(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        unsigned long long n =
+            std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
+        if (n <= options_.max_body_bytes) return 100;
+        if (t_scope) t_scope->close_after = true;
+        res.status = 413;  // httplib answers with `res` (the error handler adds the body)
+        res.set_header("Connection", "close");
+        return 413;
+      });
   // Fills in the OpenAI error body for the answers httplib makes itself (malformed request,
   // timeouts); responses our handlers built already have a body and are left alone.
   httplib::Server::HandlerWithResponse on_error = [this](const httplib::Request&,

@@ -84,6 +84,19 @@ message_regex = "^down"
 status = 500
 
 [[faults]]
+name = "primary sends garbage"
+providers = ["primary"]
+message_regex = "^garbage"
+action = "malformed_event"
+after_tokens = 2
+
+[[faults]]
+name = "primary forgets [DONE]"
+providers = ["primary"]
+message_regex = "^nodone"
+action = "missing_done"
+
+[[faults]]
 name = "primary stream cut"
 providers = ["primary"]
 message_regex = "^cut"
@@ -269,4 +282,32 @@ TEST_CASE("e2e serve: a stream cut without a prefill target ends in an error eve
   CHECK(err["error"]["type"].is_string());
   CHECK(err["extra_fields"]["provider"] == "primary");
   CHECK(sse_text(r.body) == "You said: cut");  // the three tokens before the cut
+}
+
+TEST_CASE("e2e serve: a malformed upstream event is skipped and counted") {
+  auto server_process = server();
+  ServeProcess& s = *server_process;
+  REQUIRE(s.ok());
+  std::string text = "garbage in the middle of it";
+  HttpReply r = post_chat(s.port(), chat_body("main", text, true));
+  REQUIRE(r.status == 200);
+  CHECK(sse_text(r.body) == "You said: " + text);
+  CHECK(sse_payloads(r.body).back() == "[DONE]");
+  CHECK(r.header("x-understudy-provider") == "primary");
+  HttpReply m = http_request(s.port(), "GET", "/metrics");
+  CHECK(m.body.find("understudy_stream_malformed_events_total 1\n") != std::string::npos);
+  CHECK(s.process().wait_for_output("malformed_events=1", std::chrono::milliseconds(2000)));
+}
+
+TEST_CASE("e2e serve: a finished upstream stream without [DONE] is completed by the gateway") {
+  auto server_process = server();
+  ServeProcess& s = *server_process;
+  REQUIRE(s.ok());
+  HttpReply r = post_chat(s.port(), chat_body("main", "nodone but finished", true));
+  REQUIRE(r.status == 200);
+  CHECK(sse_text(r.body) == "You said: nodone but finished");
+  std::vector<std::string> p = sse_payloads(r.body);
+  REQUIRE(p.size() >= 2);
+  CHECK(p.back() == "[DONE]");
+  CHECK(Json::parse(p[p.size() - 2])["extra_fields"]["attempts"].size() == 1);
 }

@@ -1,0 +1,207 @@
+// HttpListener over loopback with plain handlers (no router): keep-alive, streaming without
+// buffering, early 413, disconnect detection, shutdown.
+#include "lib/server/http_listener.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "tests/support/http_client.h"
+
+using namespace understudy;
+using namespace understudy::testing;
+using std::chrono::milliseconds;
+
+namespace {
+
+// Runs a listener on a free port on its own thread; stops it on destruction.
+struct RunningListener {
+  HttpListener listener;
+  int port = -1;
+  std::thread thread;
+
+  explicit RunningListener(ListenerOptions o = {}) : listener(with_any_port(o)) {}
+  static ListenerOptions with_any_port(ListenerOptions o) {
+    o.port = 0;
+    return o;
+  }
+  bool start() {
+    auto p = listener.bind();
+    if (!p.ok()) return false;
+    port = *p;
+    thread = std::thread([this] { listener.run(); });
+    return true;
+  }
+  ~RunningListener() {
+    listener.stop_accepting();
+    if (thread.joinable()) thread.join();
+    listener.cancel_active(CancelReason::kShutdown);
+    listener.close_connections();
+    listener.join_connections();
+  }
+};
+
+// An SseSource fed by the test: take() blocks until push() or end().
+class ManualSource final : public SseSource {
+ public:
+  void push(const std::string& s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_ += s;
+    cv_.notify_all();
+  }
+  void end() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ended_ = true;
+    cv_.notify_all();
+  }
+  Take take(std::string& out) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !pending_.empty() || ended_ || abandoned_; });
+    out += pending_;
+    pending_.clear();
+    return ended_ || abandoned_ ? Take::kEnd : Take::kMore;
+  }
+  void abandon() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    abandoned_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string pending_;
+  bool ended_ = false;
+  bool abandoned_ = false;
+};
+
+ApiResponse echo(const ApiRequest& r) {
+  ApiResponse out;
+  out.body = Json{{"method", r.method}, {"path", r.path}, {"body", r.body}}.dump();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("http listener: a keep-alive connection serves several requests") {
+  RunningListener l;
+  l.listener.route("POST", "/echo", echo);
+  REQUIRE(l.start());
+  std::string req = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc";
+  int fd = open_and_send(l.port, req + req);  // pipelined
+  REQUIRE(fd >= 0);
+  std::string got = read_until(fd, "\"body\":\"abc\"}", milliseconds(3000));
+  got += read_until(fd, "\"body\":\"abc\"}", milliseconds(3000));
+  close(fd);
+  std::size_t first = got.find("HTTP/1.1 200");
+  REQUIRE(first != std::string::npos);
+  CHECK(got.find("HTTP/1.1 200", first + 1) != std::string::npos);
+  CHECK(got.find("Keep-Alive: timeout=5") != std::string::npos);
+}
+
+TEST_CASE("http listener: an event stream reaches the client as it is produced") {
+  RunningListener l;
+  auto source = std::make_shared<ManualSource>();
+  l.listener.route("GET", "/events", [source](const ApiRequest&) {
+    ApiResponse r;
+    r.content_type = "text/event-stream";
+    r.stream = source;
+    return r;
+  });
+  REQUIRE(l.start());
+  int fd =
+      open_and_send(l.port, "GET /events HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\n\r\n");
+  REQUIRE(fd >= 0);
+  source->push("data: one\n\n");
+  std::string got = read_until(fd, "data: one", milliseconds(3000));
+  CHECK(got.find("data: one") != std::string::npos);  // before the second event exists
+  CHECK(got.find("Content-Encoding") == std::string::npos);
+  CHECK(got.find("Transfer-Encoding: chunked") != std::string::npos);
+  source->push("data: two\n\n");
+  got = read_until(fd, "data: two", milliseconds(3000));
+  CHECK(got.find("data: two") != std::string::npos);
+  source->end();
+  std::string rest = read_until(fd, "0\r\n\r\n", milliseconds(3000));
+  CHECK(rest.find("0\r\n\r\n") != std::string::npos);
+  close(fd);
+}
+
+TEST_CASE("http listener: an oversized body is refused with 413 before it is sent") {
+  ListenerOptions o;
+  o.max_body_bytes = 100;
+  RunningListener l(o);
+  l.listener.route("POST", "/echo", echo);
+  REQUIRE(l.start());
+  int fd = open_and_send(l.port,
+                         "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n"
+                         "Expect: 100-continue\r\n\r\n");
+  REQUIRE(fd >= 0);
+  std::string got;
+  read_to_close(fd, got, milliseconds(3000));
+  close(fd);
+  CHECK(got.rfind("HTTP/1.1 413", 0) == 0);
+  CHECK(got.find("100 Continue") == std::string::npos);
+  CHECK(got.find("max_body_bytes") != std::string::npos);
+}
+
+TEST_CASE("http listener: a client that hangs up cancels its request's token") {
+  RunningListener l;
+  std::atomic<bool> entered{false};
+  std::atomic<int> reason{-1};
+  l.listener.route("GET", "/wait", [&](const ApiRequest& r) {
+    entered = true;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool gone = false;
+    CancelSubscription sub(r.cancel.get(), [&] {
+      std::lock_guard<std::mutex> lock(mu);
+      gone = true;
+      cv.notify_all();
+    });
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait_for(lock, milliseconds(5000), [&] { return gone; });
+    reason = static_cast<int>(r.cancel->reason());
+    return ApiResponse{};
+  });
+  REQUIRE(l.start());
+  int fd = open_and_send(l.port, "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(fd >= 0);
+  for (int i = 0; i < 300 && !entered; ++i) std::this_thread::sleep_for(milliseconds(10));
+  REQUIRE(entered.load());
+  auto t0 = std::chrono::steady_clock::now();
+  close(fd);
+  for (int i = 0; i < 300 && reason < 0; ++i) std::this_thread::sleep_for(milliseconds(5));
+  auto waited = std::chrono::steady_clock::now() - t0;
+  CHECK(reason == static_cast<int>(CancelReason::kCallerGone));
+  CHECK(waited < milliseconds(1000));
+}
+
+TEST_CASE("http listener: after stop_accepting new connections are refused, active ones finish") {
+  RunningListener l;
+  std::atomic<bool> entered{false}, release{false};
+  l.listener.route("GET", "/slow", [&](const ApiRequest&) {
+    entered = true;
+    while (!release) std::this_thread::sleep_for(milliseconds(5));
+    ApiResponse r;
+    r.body = "{\"done\":true}";
+    return r;
+  });
+  REQUIRE(l.start());
+  HttpReply reply;
+  std::thread client([&] { reply = http_request(l.port, "GET", "/slow"); });
+  for (int i = 0; i < 300 && !entered; ++i) std::this_thread::sleep_for(milliseconds(10));
+  REQUIRE(entered.load());
+  l.listener.stop_accepting();
+  l.thread.join();
+  CHECK(l.listener.active_requests() == 1);
+  CHECK(http_request(l.port, "GET", "/slow", "", {}, milliseconds(500)).status == 0);
+  release = true;
+  CHECK(l.listener.wait_for_idle(std::chrono::steady_clock::now() + milliseconds(3000)));
+  client.join();
+  CHECK(reply.status == 200);
+  CHECK(reply.json()["done"] == true);
+}
