@@ -72,7 +72,9 @@ void check_result(const RouteResult& result, bool stream, CallerView& view) {
     }
     return;
   }
-  if (!has_error_object(result.error)) {
+  if (has_error_object(result.error)) {
+    view.error = result.error["error"]["message"].get<std::string>();
+  } else {
     view.violations.push_back("a failure without an OpenAI error object");
   }
   bool committed_failure = stream && result.record.failed_after_commit;

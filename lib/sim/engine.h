@@ -34,6 +34,7 @@ struct CallerView {
   std::int64_t arrival_ms = 0;          // since the scenario start
   std::int64_t ttft_ms = -1;            // streams: arrival to the first content chunk; -1 when none
   std::vector<std::string> violations;  // broken contracts, e.g. "a chunk after [DONE]"
+  std::string error;                    // a failure: the error message the caller got
 };
 
 struct RequestResult {

@@ -7,10 +7,21 @@ namespace understudy {
 
 namespace {
 
-const std::vector<std::string> kKeys = {
-    "success_rate",   "served_by",      "served_by_tolerance", "max_attempts", "latency_p50_ms",
-    "latency_p95_ms", "latency_p99_ms", "ttft_p50_ms",         "ttft_p95_ms",  "ttft_p99_ms",
-    "max_retries",    "max_fallbacks",  "failures_by_class",   "outcomes"};
+const std::vector<std::string> kKeys = {"success_rate",
+                                        "served_by",
+                                        "served_by_tolerance",
+                                        "max_attempts",
+                                        "latency_p50_ms",
+                                        "latency_p95_ms",
+                                        "latency_p99_ms",
+                                        "ttft_p50_ms",
+                                        "ttft_p95_ms",
+                                        "ttft_p99_ms",
+                                        "max_retries",
+                                        "max_fallbacks",
+                                        "failures_by_class",
+                                        "failed_attempts_by_class",
+                                        "outcomes"};
 
 void read_optional_int(TomlFields& f, const char* key, std::int64_t min,
                        std::optional<std::int64_t>& out) {
@@ -28,6 +39,54 @@ bool valid_target(TomlFields& f, const toml::node& node, const std::string& path
   return false;
 }
 
+// An integer is a count, a float a share of all requests.
+bool read_served_value(TomlFields& f, const toml::node& node, const std::string& path,
+                       ServedByExpectation& e) {
+  if (node.is_integer()) {
+    std::int64_t n = 0;
+    if (!f.node_int(node, path, n, 0, kNoMax)) return false;
+    e.share = false;
+    e.value = static_cast<double>(n);
+    return true;
+  }
+  if (node.is_floating_point()) {
+    e.share = true;
+    e.value = node.as_floating_point()->get();
+    if (e.value >= 0 && e.value <= 1) return true;
+    f.error_at(node, path,
+               "a share must be between 0 and 1 (write an integer for a count), got " +
+                   format_number(e.value));
+    return false;
+  }
+  f.type_error(node, path,
+               "an integer (a count), a float between 0 and 1 (a share), or a table "
+               "{ count = N } / { share = X } with an optional tolerance");
+  return false;
+}
+
+// { count = N } or { share = X }, each with an optional tolerance in the same unit.
+bool read_served_table(TomlFields& f, const toml::table& t, const std::string& path,
+                       ServedByExpectation& e) {
+  TomlFields entry(t, path, f.file(), f.errors());
+  entry.reject_unknown({"count", "share", "tolerance"});
+  if (entry.has("count") == entry.has("share")) {
+    entry.error_here("give exactly one of count (an integer) or share (0..1)");
+    return false;
+  }
+  bool ok = true;
+  if (entry.has("count")) {
+    std::int64_t n = 0;
+    ok = entry.read_int("count", n, 0);
+    e.value = static_cast<double>(n);
+  } else {
+    e.share = true;
+    ok = entry.read_number("share", e.value, 0, 1);
+  }
+  double tolerance = 0;
+  if (entry.read_number("tolerance", tolerance, 0, e.share ? 1 : 1e12)) e.tolerance = tolerance;
+  return ok;
+}
+
 void read_served_by(TomlFields& f, const Config& config, Expectations& out) {
   const toml::table* t = f.read_table("served_by");
   if (!t) return;
@@ -35,25 +94,11 @@ void read_served_by(TomlFields& f, const Config& config, Expectations& out) {
     std::string target(key.str());
     std::string path = join_key(f.path_of("served_by"), target);
     if (!valid_target(f, node, path, target, config)) continue;
-    ServedByExpectation e{target, false, 0};
-    if (node.is_integer()) {
-      std::int64_t n = 0;
-      if (!f.node_int(node, path, n, 0, kNoMax)) continue;
-      e.value = static_cast<double>(n);
-    } else if (node.is_floating_point()) {
-      e.share = true;
-      e.value = node.as_floating_point()->get();
-      if (!(e.value >= 0 && e.value <= 1)) {
-        f.error_at(node, path,
-                   "a share must be between 0 and 1 (write an integer for a count), got " +
-                       format_number(e.value));
-        continue;
-      }
-    } else {
-      f.type_error(node, path, "an integer (a count) or a float between 0 and 1 (a share)");
-      continue;
-    }
-    out.served_by.push_back(e);
+    ServedByExpectation e{target, false, 0, std::nullopt};
+    std::size_t errors_before = f.errors().size();
+    bool ok = node.is_table() ? read_served_table(f, *node.as_table(), path, e)
+                              : read_served_value(f, node, path, e);
+    if (ok && f.errors().size() == errors_before) out.served_by.push_back(e);
   }
 }
 
@@ -63,12 +108,14 @@ std::vector<std::string> class_names() {
   return names;
 }
 
-void read_failures_by_class(TomlFields& f, Expectations& out) {
-  const toml::table* t = f.read_table("failures_by_class");
+// A table of failure class -> exact count.
+void read_class_counts(TomlFields& f, const char* key,
+                       std::vector<std::pair<FailureClass, std::int64_t>>& out) {
+  const toml::table* t = f.read_table(key);
   if (!t) return;
-  for (auto&& [key, node] : *t) {
-    std::string name(key.str());
-    std::string path = join_key(f.path_of("failures_by_class"), name);
+  for (auto&& [class_key, node] : *t) {
+    std::string name(class_key.str());
+    std::string path = join_key(f.path_of(key), name);
     std::optional<FailureClass> cls = parse_failure_class(name);
     if (!cls) {
       f.error_at(node, path,
@@ -76,7 +123,7 @@ void read_failures_by_class(TomlFields& f, Expectations& out) {
       continue;
     }
     std::int64_t n = 0;
-    if (f.node_int(node, path, n, 0, kNoMax)) out.failures_by_class.emplace_back(*cls, n);
+    if (f.node_int(node, path, n, 0, kNoMax)) out.emplace_back(*cls, n);
   }
 }
 
@@ -120,7 +167,8 @@ void parse_expectations(TomlFields& f, const Config& config, std::int64_t total_
   read_optional_int(f, "ttft_p99_ms", 0, out.ttft_p99_ms);
   read_optional_int(f, "max_retries", 0, out.max_retries);
   read_optional_int(f, "max_fallbacks", 0, out.max_fallbacks);
-  read_failures_by_class(f, out);
+  read_class_counts(f, "failures_by_class", out.failures_by_class);
+  read_class_counts(f, "failed_attempts_by_class", out.failed_attempts_by_class);
   read_outcomes(f, config, total_requests, out);
 }
 

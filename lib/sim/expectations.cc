@@ -49,8 +49,9 @@ ExpectationResult success_rate(double min, const ScenarioStats& s) {
               s.success_rate + kEpsilon >= min);
 }
 
-ExpectationResult served_by(const ServedByExpectation& e, double tolerance,
+ExpectationResult served_by(const ServedByExpectation& e, double default_tolerance,
                             const ScenarioStats& s) {
+  double tolerance = e.tolerance.value_or(default_tolerance);
   std::int64_t count = served_count(s, e.target);
   std::string name = "served_by." + e.target;
   if (!e.share) {
@@ -78,13 +79,13 @@ ExpectationResult percentile(std::string name, std::int64_t limit, const Percent
   return at_most(std::move(name), limit, value, " ms");
 }
 
-ExpectationResult failures_of_class(FailureClass cls, std::int64_t expected,
-                                    const ScenarioStats& s) {
-  auto it = s.failures_by_class.find(failure_class_name(cls));
-  std::int64_t actual = it == s.failures_by_class.end() ? 0 : it->second;
-  return make(std::string("failures_by_class.") + failure_class_name(cls),
-              "exactly " + plural(expected, "request"), plural(actual, "request"),
-              actual == expected);
+ExpectationResult class_count(const std::string& table_name,
+                              const std::map<std::string, std::int64_t>& table, FailureClass cls,
+                              std::int64_t expected, const std::string& unit) {
+  auto it = table.find(failure_class_name(cls));
+  std::int64_t actual = it == table.end() ? 0 : it->second;
+  return make(table_name + "." + failure_class_name(cls), "exactly " + plural(expected, unit),
+              plural(actual, unit), actual == expected);
 }
 
 ExpectationResult outcomes(const std::vector<std::string>& expected, const ScenarioStats& s) {
@@ -143,7 +144,13 @@ std::vector<ExpectationResult> evaluate_expectations(const Expectations& e,
   if (e.max_fallbacks) {
     out.push_back(at_most("max_fallbacks", *e.max_fallbacks, s.fallbacks, " in total"));
   }
-  for (const auto& [cls, n] : e.failures_by_class) out.push_back(failures_of_class(cls, n, s));
+  for (const auto& [cls, n] : e.failures_by_class) {
+    out.push_back(class_count("failures_by_class", s.failures_by_class, cls, n, "request"));
+  }
+  for (const auto& [cls, n] : e.failed_attempts_by_class) {
+    out.push_back(
+        class_count("failed_attempts_by_class", s.failed_attempts_by_class, cls, n, "attempt"));
+  }
   if (e.outcomes) out.push_back(outcomes(*e.outcomes, s));
   out.push_back(caller_contract(s));
   return out;

@@ -49,9 +49,10 @@ Json scenario_json(const ScenarioReport& r) {
               {"latency_ms", percentiles_json(s.latency_ms)},
               {"ttft_ms", percentiles_json(s.ttft_ms)},
               {"failures_by_class", counts_json(s.failures_by_class)},
-              {"attempt_failures_by_class", counts_json(s.attempt_failures_by_class)},
+              {"failed_attempts_by_class", counts_json(s.failed_attempts_by_class)},
               {"duration_ms", s.duration_ms},
               {"contract_violations", s.contract_violations},
+              {"caller_errors", counts_json(s.caller_errors)},
               {"outcomes", s.outcomes},
               {"expectations", std::move(expectations)}};
 }

@@ -11,6 +11,8 @@ namespace {
 constexpr std::size_t kLabelWidth = 18;
 constexpr std::int64_t kMaxOutcomesShown = 24;
 constexpr std::size_t kLineWidth = 100;
+constexpr std::size_t kMaxErrorsShown = 3;
+constexpr std::size_t kMaxErrorWidth = 72;
 
 // Display width of UTF-8 text: code points, not bytes (for "±", "✓", "·").
 std::size_t width(const std::string& s) {
@@ -87,6 +89,24 @@ std::string percentile_text(const Percentiles& p) {
          std::to_string(p.p99) + " ms   max " + std::to_string(p.max) + " ms";
 }
 
+// The most frequent error messages callers got, each cut to fit one line.
+std::string caller_error_rows(const ScenarioStats& s) {
+  std::vector<std::pair<std::string, std::int64_t>> rows(s.caller_errors.begin(),
+                                                         s.caller_errors.end());
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out;
+  for (std::size_t i = 0; i < rows.size() && i < kMaxErrorsShown; ++i) {
+    std::string message = rows[i].first;
+    if (width(message) > kMaxErrorWidth) message = message.substr(0, kMaxErrorWidth) + "...";
+    out += row(i == 0 ? "caller errors" : "", std::to_string(rows[i].second) + " × " + message);
+  }
+  if (rows.size() > kMaxErrorsShown) {
+    out += row("", "and " + std::to_string(rows.size() - kMaxErrorsShown) + " other messages");
+  }
+  return out;
+}
+
 // The outcome of each request, wrapped; only for small scenarios.
 std::string outcome_rows(const ScenarioStats& s) {
   if (s.requests > kMaxOutcomesShown) return "";
@@ -126,8 +146,9 @@ std::string stats_rows(const ScenarioStats& s) {
       extra += "   malformed events skipped " + std::to_string(s.malformed_events);
     out += row("streams", std::to_string(s.streams) + extra);
   }
-  out += row("failed attempts", class_counts(s.attempt_failures_by_class));
+  out += row("failed attempts", class_counts(s.failed_attempts_by_class));
   out += row("failed requests", class_counts(s.failures_by_class));
+  out += caller_error_rows(s);
   out += outcome_rows(s);
   return out;
 }

@@ -44,11 +44,12 @@ struct TrafficGroup {
   std::string origin;            // "file:line"
 };
 
-// served_by: an exact count, or a share of all requests, for a provider or provider/model.
+// served_by: a count, or a share of all requests, for a provider or provider/model.
 struct ServedByExpectation {
   std::string target;  // "anthropic" or "anthropic/claude-haiku-4-5"
   bool share = false;  // true: `value` is a fraction of all requests (a TOML float)
   double value = 0;
+  std::optional<double> tolerance;  // this entry's own; else Expectations::served_by_tolerance
 };
 
 struct Expectations {
@@ -66,6 +67,8 @@ struct Expectations {
   std::optional<std::int64_t> max_fallbacks;  // total over the scenario
   // Exact number of requests that finally failed with each listed class.
   std::vector<std::pair<FailureClass, std::int64_t>> failures_by_class;
+  // Exact number of failed upstream attempts of each listed class (retried or not).
+  std::vector<std::pair<FailureClass, std::int64_t>> failed_attempts_by_class;
   // The exact outcome of each request, by index (notation in stats.h, outcome_of).
   std::optional<std::vector<std::string>> outcomes;
 

@@ -26,7 +26,7 @@ void add_attempts(const RequestRecord& r, ScenarioStats& s) {
       continue;
     }
     ++made;
-    if (a.failure) ++s.attempt_failures_by_class[failure_class_name(*a.failure)];
+    if (a.failure) ++s.failed_attempts_by_class[failure_class_name(*a.failure)];
   }
   s.attempts += made;
   s.max_attempts = std::max(s.max_attempts, made);
@@ -45,6 +45,7 @@ void add_request(const RequestResult& q, std::int64_t index, ScenarioStats& s,
     ++s.failed;
     if (r.failed_after_commit) ++s.broken;
     ++s.failures_by_class[r.final_failure ? failure_class_name(*r.final_failure) : "server"];
+    if (!q.caller.error.empty()) ++s.caller_errors[q.caller.error];
   }
   add_attempts(r, s);
   s.retries += r.retries;

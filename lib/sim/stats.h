@@ -45,10 +45,11 @@ struct ScenarioStats {
   std::int64_t skipped_targets = 0;
   std::int64_t malformed_events = 0;
   Percentiles latency_ms;
-  Percentiles ttft_ms;                                            // streams that delivered content
-  std::map<std::string, std::int64_t> failures_by_class;          // final failures
-  std::map<std::string, std::int64_t> attempt_failures_by_class;  // every failed attempt
-  std::vector<std::string> outcomes;                              // by request index
+  Percentiles ttft_ms;                                           // streams that delivered content
+  std::map<std::string, std::int64_t> failures_by_class;         // final failures
+  std::map<std::string, std::int64_t> failed_attempts_by_class;  // every failed attempt
+  std::map<std::string, std::int64_t> caller_errors;  // error message the caller got -> count
+  std::vector<std::string> outcomes;                  // by request index
   std::int64_t contract_violations = 0;
   std::vector<std::string> violation_examples;  // the first few, "request 3: ..."
   std::int64_t duration_ms = 0;
