@@ -1,5 +1,7 @@
 #include "lib/sim/traffic_toml.h"
 
+#include <cstdlib>
+
 #include "lib/config/suggest.h"
 #include "lib/router/plan.h"
 
@@ -49,9 +51,13 @@ void check_plan(TomlFields& f, const Config& config, const TrafficGroup& g) {
   Result<FallbackPlan> plan = make_plan(config, g.model, fallbacks);
   if (plan.ok()) return;
   Status why = plan.status();
-  if (why.field().rfind("fallbacks", 0) == 0 && f.has("fallbacks")) {
-    f.errors().push_back(
-        make_error(f.file(), f.line_of_key("fallbacks"), f.path_of(why.field()), why.message()));
+  const toml::array* fallbacks_node =
+      f.find("fallbacks") ? f.find("fallbacks")->as_array() : nullptr;
+  if (why.field().rfind("fallbacks[", 0) == 0 && fallbacks_node) {
+    // field() is "fallbacks[i]": point at entry i itself.
+    std::size_t i = std::strtoul(why.field().c_str() + 10, nullptr, 10);
+    const toml::node* entry = i < fallbacks_node->size() ? fallbacks_node->get(i) : fallbacks_node;
+    f.error_at(*entry, f.path() + "." + why.field(), why.message());
     return;
   }
   f.error("model", why.message());
