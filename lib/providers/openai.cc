@@ -3,6 +3,7 @@
 #include "lib/providers/error_text.h"
 #include "lib/providers/param_policy.h"
 #include "lib/providers/sse.h"
+#include "lib/providers/upstream_request.h"
 #include "lib/transport/retry_after.h"
 
 namespace understudy {
@@ -162,26 +163,16 @@ class OpenAIAdapter final : public ProviderAdapter {
   ProviderType type() const override { return ProviderType::kOpenAI; }
 
   Capabilities default_capabilities(const std::string&) const override {
-    Capabilities c;
-    c.streaming = true;
-    c.tools = true;
-    c.vision = true;
-    c.json_mode = true;
-    c.prefill = false;  // OpenAI answers a trailing assistant message anew
-    return c;
+    // OpenAI answers a trailing assistant message anew: no prefill.
+    return standard_capabilities(/*prefill=*/false, std::nullopt);
   }
 
   Result<BuiltRequest> build_request(const ChatRequest& request, const AttemptTarget& target,
                                      const BuildOptions& options) const override {
-    auto url = split_url(target.provider->base_url);
-    if (!url) {
-      return invalid_argument("provider " + target.provider->name + ": invalid base_url \"" +
-                              target.provider->base_url + "\"");
-    }
+    auto http = start_upstream_request(*target.provider, openai_chat_path(""));
+    if (!http.ok()) return http.status();
     BuiltRequest out;
-    out.http.method = "POST";
-    out.http.base_url = url->base;
-    out.http.path = openai_chat_path(url->path);
+    out.http = std::move(*http);
     Json body = request.body;
     body["model"] = target.ref.model;
     body.erase("fallbacks");
@@ -199,12 +190,8 @@ class OpenAIAdapter final : public ProviderAdapter {
           Json{{"role", "assistant"}, {"content", *options.assistant_prefix}});
     }
     out.http.body = body.dump();
-    Headers& h = out.http.headers;
-    h.emplace_back("Content-Type", "application/json");
-    h.emplace_back("Accept", options.stream ? "text/event-stream" : "application/json");
-    if (options.stream) h.emplace_back("Accept-Encoding", "identity");
-    if (!target.key_value.empty()) h.emplace_back("Authorization", "Bearer " + target.key_value);
-    for (const auto& [k, v] : target.provider->headers) set_header(h, k, v);
+    add_upstream_headers(out.http, options.stream, AuthHeader{"Authorization", "Bearer "},
+                         target.key_value, *target.provider);
     return out;
   }
 

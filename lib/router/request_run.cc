@@ -117,14 +117,7 @@ RequestRun::TargetResult RequestRun::run_target(int ti) {
         served_ = succeed_plain(ti, run);
         return TargetResult::kServed;
       }
-      record_.ok = true;
-      record_.http_status = 200;
-      finish_record();
-      relay_->finish_ok(record_);
-      record_.usage = relay_->usage();
-      if (deps_.events) deps_.events->on_request(record_);
-      if (ctx_.observer) ctx_.observer->on_request(record_);
-      served_ = RouteResult{true, 200, {}, {}, std::nullopt, record_};
+      served_ = finish_stream_ok();
       return TargetResult::kServed;
     }
     Failure f = run.outcome.failure;
@@ -346,9 +339,23 @@ RouteResult RequestRun::succeed_plain(int ti, AttemptRun& run) {
   record_.usage = resp.usage();
   finish_record();
   b["extra_fields"] = extra_fields_json(record_);
+  emit_request();
+  return RouteResult{true, 200, std::move(resp), {}, std::nullopt, record_};
+}
+
+RouteResult RequestRun::finish_stream_ok() {
+  record_.ok = true;
+  record_.http_status = 200;
+  finish_record();
+  relay_->finish_ok(record_);
+  record_.usage = relay_->usage();
+  emit_request();
+  return RouteResult{true, 200, {}, {}, std::nullopt, record_};
+}
+
+void RequestRun::emit_request() {
   if (deps_.events) deps_.events->on_request(record_);
   if (ctx_.observer) ctx_.observer->on_request(record_);
-  return RouteResult{true, 200, std::move(resp), {}, std::nullopt, record_};
 }
 
 RouteResult RequestRun::plan_error(const Status& s) {
@@ -365,8 +372,7 @@ RouteResult RequestRun::plan_error(const Status& s) {
   r.http_status = 400;
   r.error = Json{{"error", openai_error_object(f)}, {"extra_fields", extra_fields_json(record_)}};
   r.record = record_;
-  if (deps_.events) deps_.events->on_request(record_);
-  if (ctx_.observer) ctx_.observer->on_request(record_);
+  emit_request();
   return r;
 }
 
@@ -400,8 +406,7 @@ RouteResult RequestRun::finish_failure() {
   r.error = Json{{"error", openai_error_object(f)}, {"extra_fields", extra_fields_json(record_)}};
   r.retry_after = f.retry_after;
   r.record = record_;
-  if (deps_.events) deps_.events->on_request(record_);
-  if (ctx_.observer) ctx_.observer->on_request(record_);
+  emit_request();
   return r;
 }
 

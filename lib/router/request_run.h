@@ -58,6 +58,8 @@ class RequestRun final : public CommitListener {
   std::optional<std::string> prefill_gap(int tj) const;
 
   RouteResult succeed_plain(int ti, AttemptRun& run);
+  RouteResult finish_stream_ok();  // the stream ended properly: final chunks, [DONE], events
+  void emit_request();
   RouteResult finish_failure();
   RouteResult plan_error(const Status& s);
   void finish_record();
