@@ -72,6 +72,15 @@ const Json* error_object(const Json& body) {
   return nullptr;
 }
 
+// OpenRouter (and recent vLLM) mirror the HTTP status in a numeric error code. For errors
+// inside a 200 (a stream event, or a non-streaming body) that is the only status there is.
+int status_from_error_code(const Json& err) {
+  auto it = err.find("code");
+  if (it == err.end() || !it->is_number_integer()) return 0;
+  std::int64_t code = it->get<std::int64_t>();
+  return code >= 400 && code <= 599 ? static_cast<int>(code) : 0;
+}
+
 Failure failure_from_error_object(int status, const Json* err, std::string_view raw) {
   Failure f;
   f.upstream_status = status;
@@ -135,11 +144,7 @@ class OpenAIStreamDecoder final : public StreamDecoder {
     if (const Json* err = (j.contains("error") || e.event == "error") ? error_object(j) : nullptr) {
       StreamEvent ev;
       ev.kind = StreamEvent::Kind::kFailure;
-      int status = 0;
-      if (err->contains("code") && (*err)["code"].is_number_integer()) {
-        status = (*err)["code"].get<int>();  // OpenRouter
-      }
-      ev.failure = failure_from_error_object(status, err, e.data);
+      ev.failure = failure_from_error_object(status_from_error_code(*err), err, e.data);
       ev.failure.upstream_status = 0;  // arrived inside a 200
       ended_ = true;
       out.push_back(std::move(ev));
@@ -206,7 +211,8 @@ class OpenAIAdapter final : public ProviderAdapter {
       return f;
     }
     if (const Json* err = j.contains("error") ? error_object(j) : nullptr) {
-      Failure f = failure_from_error_object(0, err, response.body);
+      Failure f = failure_from_error_object(status_from_error_code(*err), err, response.body);
+      f.upstream_status = 0;  // the reply itself was a 2xx
       return f;
     }
     auto ch = j.find("choices");
