@@ -149,11 +149,12 @@ TEST_CASE("sse: unknown fields, id and retry are ignored") {
   CHECK(parse_whole("Data: x\n\n").empty());  // field names are case-sensitive
 }
 
-TEST_CASE("sse: a bare JSON line counts as a data line") {
+TEST_CASE("sse: a bare JSON value is an event of its own") {
   CHECK(parse_whole("{\"error\":{\"code\":429}}\n\n") ==
         Events{{"", "{\"error\":{\"code\":429}}"}});
   CHECK(parse_whole("[{\"candidates\":[]}\n]\n\n").size() == 1);
-  CHECK(parse_whole("data: a\n{\"b\":1}\n\n") == Events{{"", "a\n{\"b\":1}"}});
+  // It ends a pending data: event first rather than being joined to it.
+  CHECK(parse_whole("data: a\n{\"b\":1}\n\n") == Events{{"", "a"}, {"", "{\"b\":1}"}});
   // A bare JSON line containing a colon is still data, not a field.
   CHECK(parse_whole("{\"data\": \"x\"}\n\n") == Events{{"", "{\"data\": \"x\"}"}});
 }
