@@ -13,18 +13,6 @@ namespace {
 
 using Kind = FaultAction::Kind;
 
-const std::pair<const char*, Kind> kKinds[] = {
-    {"ok", Kind::kOk},
-    {"error", Kind::kError},
-    {"hang", Kind::kHang},
-    {"reset", Kind::kReset},
-    {"stream_cut", Kind::kStreamCut},
-    {"stream_stall", Kind::kStreamStall},
-    {"malformed_event", Kind::kMalformedEvent},
-    {"missing_done", Kind::kMissingDone},
-    {"stream_error", Kind::kStreamError},
-};
-
 const std::vector<std::string> kKeys = {"action",
                                         "weight",
                                         "status",
@@ -100,9 +88,8 @@ void read_kind(JsonFields& f, FaultAction& a) {
     if (auto kind = parse_fault_action_kind(name)) {
       a.kind = *kind;
     } else {
-      std::vector<std::string> names;
-      for (const auto& [n, k] : kKinds) names.emplace_back(n);
-      f.error("action", "unknown action \"" + name + "\"" + suggestion_suffix(name, names));
+      f.error("action", "unknown action \"" + name + "\"" +
+                            suggestion_suffix(name, fault_action_kind_names()));
     }
   } else if (!f.has("action") && f.has("status")) {
     a.kind = Kind::kError;
@@ -140,20 +127,6 @@ void read_action(JsonFields& f, FaultAction& a) {
 }
 
 }  // namespace
-
-const char* fault_action_kind_name(FaultAction::Kind kind) {
-  for (const auto& [name, k] : kKinds) {
-    if (k == kind) return name;
-  }
-  return "ok";
-}
-
-std::optional<FaultAction::Kind> parse_fault_action_kind(const std::string& name) {
-  for (const auto& [n, k] : kKinds) {
-    if (name == n) return k;
-  }
-  return std::nullopt;
-}
 
 Json fault_action_to_json(const FaultAction& a) {
   Json j{{"action", fault_action_kind_name(a.kind)}};

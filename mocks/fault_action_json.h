@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "lib/config/fault_action_kind.h"
 #include "lib/config/fault_rule.h"
 #include "lib/core/status.h"
 #include "lib/model/json.h"
@@ -28,9 +29,5 @@ Result<FaultAction> fault_action_from_json(const Json& json);
 
 // Parses header text; invalid_argument for JSON syntax errors (with the byte offset) too.
 Result<FaultAction> parse_fault_action_header(const std::string& text);
-
-// "ok", "error", "hang", "reset", "stream_cut", ... (the `action` names).
-const char* fault_action_kind_name(FaultAction::Kind kind);
-std::optional<FaultAction::Kind> parse_fault_action_kind(const std::string& name);
 
 }  // namespace understudy

@@ -17,10 +17,7 @@ FaultFile parse_fault_file(const std::string& text, const std::string& source) {
   try {
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
-    Diagnostic d = make_error(source, static_cast<int>(e.source().begin.line), "",
-                              "TOML syntax error: " + std::string(e.description()));
-    d.column = static_cast<int>(e.source().begin.column);
-    out.errors.push_back(std::move(d));
+    out.errors.push_back(toml_syntax_error(e, source));
     return out;
   }
   TomlFields fields(root, "", source, out.errors);
