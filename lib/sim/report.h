@@ -23,10 +23,11 @@ struct ScenarioReport {
   std::string mode;  // "virtual time", "real time", "http"
   std::uint64_t seed = 0;
   std::int64_t fault_rules = 0;
+  std::string skipped;  // non-empty: not run in this mode, and why
   ScenarioStats stats;
   std::vector<ExpectationResult> results;
 
-  bool passed() const { return all_passed(results); }
+  bool passed() const { return all_passed(results); }  // a skipped scenario has no results
 };
 
 // The table of one scenario, ending with PASS or FAIL.

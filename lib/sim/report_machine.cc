@@ -30,6 +30,7 @@ Json scenario_json(const ScenarioReport& r) {
               {"seed", r.seed},
               {"mode", r.mode},
               {"passed", r.passed()},
+              {"skipped", r.skipped.empty() ? Json(nullptr) : Json(r.skipped)},
               {"fault_rules", r.fault_rules},
               {"requests", s.requests},
               {"succeeded", s.succeeded},
@@ -79,14 +80,19 @@ std::string testcase_xml(const ScenarioReport& r, const ExpectationResult& e) {
 }
 
 std::string testsuite_xml(const ScenarioReport& r) {
+  bool skipped = !r.skipped.empty();
   std::string out = "  <testsuite" + attr("name", r.name) +
-                    attr("tests", std::to_string(r.results.size())) +
+                    attr("tests", std::to_string(skipped ? 1 : r.results.size())) +
                     attr("failures", std::to_string(failures_in(r))) + attr("errors", "0") +
-                    attr("skipped", "0") + attr("file", r.file) + ">\n";
+                    attr("skipped", skipped ? "1" : "0") + attr("file", r.file) + ">\n";
   out += "    <properties>\n";
   out += "      <property" + attr("name", "seed") + attr("value", std::to_string(r.seed)) + "/>\n";
   out += "      <property" + attr("name", "mode") + attr("value", r.mode) + "/>\n";
   out += "    </properties>\n";
+  if (skipped) {
+    out += "    <testcase" + attr("name", "scenario") + attr("classname", r.name) + ">\n";
+    out += "      <skipped" + attr("message", r.skipped) + "/>\n    </testcase>\n";
+  }
   for (const ExpectationResult& e : r.results) out += testcase_xml(r, e);
   out += "    <system-out>" + xml_escape(render_scenario_text(r)) + "</system-out>\n";
   return out + "  </testsuite>\n";
@@ -122,28 +128,32 @@ std::size_t append_code_point(std::string_view text, std::size_t i, std::string&
 
 Json render_json(const std::vector<ScenarioReport>& reports) {
   Json scenarios = Json::array();
-  std::int64_t passed = 0;
+  std::int64_t passed = 0, skipped = 0;
   for (const ScenarioReport& r : reports) {
     scenarios.push_back(scenario_json(r));
-    passed += r.passed();
+    skipped += !r.skipped.empty();
+    passed += r.skipped.empty() && r.passed();
   }
   auto total = static_cast<std::int64_t>(reports.size());
+  std::int64_t failed = total - passed - skipped;
   return Json{
       {"scenarios", std::move(scenarios)},
-      {"summary", Json{{"scenarios", total}, {"passed", passed}, {"failed", total - passed}}},
-      {"passed", passed == total}};
+      {"summary",
+       Json{{"scenarios", total}, {"passed", passed}, {"failed", failed}, {"skipped", skipped}}},
+      {"passed", failed == 0}};
 }
 
 std::string render_junit(const std::vector<ScenarioReport>& reports) {
-  std::int64_t tests = 0, failures = 0;
+  std::int64_t tests = 0, failures = 0, skipped = 0;
   for (const ScenarioReport& r : reports) {
-    tests += static_cast<std::int64_t>(r.results.size());
+    tests += r.skipped.empty() ? static_cast<std::int64_t>(r.results.size()) : 1;
     failures += failures_in(r);
+    skipped += !r.skipped.empty();
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites" + attr("name", "understudy simulate") +
          attr("tests", std::to_string(tests)) + attr("failures", std::to_string(failures)) +
-         attr("errors", "0") + ">\n";
+         attr("errors", "0") + attr("skipped", std::to_string(skipped)) + ">\n";
   for (const ScenarioReport& r : reports) out += testsuite_xml(r);
   return out + "</testsuites>\n";
 }

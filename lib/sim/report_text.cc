@@ -40,16 +40,23 @@ std::string percent_of(std::int64_t n, std::int64_t total) {
   return format_percent(total == 0 ? 0 : static_cast<double>(n) / static_cast<double>(total));
 }
 
-std::string header(const ScenarioReport& r) {
-  std::string out = "── " + r.name + " ── " + r.file + "\n";
+std::string description_lines(const std::string& description) {
+  std::string out;
   std::size_t start = 0;
-  while (start < r.description.size()) {
-    std::size_t end = r.description.find('\n', start);
-    if (end == std::string::npos) end = r.description.size();
-    std::string line = r.description.substr(start, end - start);
+  while (start < description.size()) {
+    std::size_t end = description.find('\n', start);
+    if (end == std::string::npos) end = description.size();
+    std::string line = description.substr(start, end - start);
     if (!line.empty()) out += "   " + line + "\n";
     start = end + 1;
   }
+  return out;
+}
+
+std::string header(const ScenarioReport& r) {
+  std::string out = "── " + r.name + " ── " + r.file + "\n";
+  out += description_lines(r.description);
+  if (!r.skipped.empty()) return out + "   skipped in " + r.mode + ": " + r.skipped + "\n";
   out += "   seed " + std::to_string(r.seed) + " · " + r.mode + " · " +
          std::to_string(r.fault_rules) + " fault rule" + (r.fault_rules == 1 ? "" : "s") + " · " +
          std::to_string(r.stats.requests) + " requests over " + seconds(r.stats.duration_ms) +
@@ -171,6 +178,7 @@ std::string expectation_rows(const std::vector<ExpectationResult>& results) {
 }  // namespace
 
 std::string render_scenario_text(const ScenarioReport& r) {
+  if (!r.skipped.empty()) return header(r) + "\n  SKIP\n";
   std::string out = header(r) + stats_rows(r.stats) + expectation_rows(r.results);
   out += std::string("\n  ") + (r.passed() ? "PASS" : "FAIL") + "\n";
   return out;
@@ -178,15 +186,17 @@ std::string render_scenario_text(const ScenarioReport& r) {
 
 std::string render_text(const std::vector<ScenarioReport>& reports) {
   std::string out;
-  std::int64_t passed = 0;
+  std::int64_t passed = 0, skipped = 0;
   for (const ScenarioReport& r : reports) {
     out += render_scenario_text(r) + "\n";
-    passed += r.passed();
+    skipped += !r.skipped.empty();
+    passed += r.skipped.empty() && r.passed();
   }
-  std::int64_t failed = static_cast<std::int64_t>(reports.size()) - passed;
+  std::int64_t failed = static_cast<std::int64_t>(reports.size()) - passed - skipped;
   out += "simulate: " + std::to_string(reports.size()) + " scenario" +
          (reports.size() == 1 ? "" : "s") + ", " + std::to_string(passed) + " passed, " +
-         std::to_string(failed) + " failed\n";
+         std::to_string(failed) + " failed" +
+         (skipped ? ", " + std::to_string(skipped) + " skipped" : "") + "\n";
   if (failed > 0) {
     out += "failed:";
     for (const ScenarioReport& r : reports) {

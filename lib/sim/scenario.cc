@@ -19,8 +19,8 @@ namespace understudy {
 namespace {
 
 // The scenario's own top-level keys; everything else is the gateway config schema.
-const std::vector<std::string> kScenarioKeys = {"name",    "description", "seed",  "config",
-                                                "traffic", "faults",      "expect"};
+const std::vector<std::string> kScenarioKeys = {
+    "name", "description", "seed", "virtual_time_only", "config", "traffic", "faults", "expect"};
 // Gateway config sections a scenario may define inline.
 const std::vector<std::string> kInlineConfigKeys = {"providers", "routes", "fallback"};
 // Gateway config sections that mean nothing to simulate.
@@ -43,6 +43,11 @@ void read_header(TomlFields& f, Scenario& s) {
   f.read_string("description", s.description);
   std::int64_t seed = 0;
   if (f.read_int("seed", seed, 0)) s.seed = static_cast<std::uint64_t>(seed);
+  if (f.read_string("virtual_time_only", s.virtual_time_only) && s.virtual_time_only.empty()) {
+    f.error("virtual_time_only",
+            "give the reason the scenario only makes sense in virtual time, e.g. "
+            "\"expects exact 30 s timeout latencies\"");
+  }
 }
 
 void reject_unused_sections(TomlFields& f) {

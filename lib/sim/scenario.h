@@ -80,8 +80,11 @@ struct Scenario {
   std::string name;  // `name`, else the file name without .toml
   std::string description;
   std::optional<std::uint64_t> seed;  // `seed`; the --seed flag overrides it
-  std::string config_path;            // `config`, resolved against the scenario's directory
-  Config config;  // providers, routes, fallback (and a config file's own [[faults]])
+  // Non-empty: why the scenario makes sense only in virtual time (exact latencies, minutes
+  // of waiting); --real-time and --http skip it and say so.
+  std::string virtual_time_only;
+  std::string config_path;  // `config`, resolved against the scenario's directory
+  Config config;            // providers, routes, fallback (and a config file's own [[faults]])
   std::vector<FaultRule> faults;  // the scenario's [[faults]]
   std::vector<TrafficGroup> traffic;
   Expectations expect;

@@ -1,10 +1,14 @@
 // `understudy simulate` driven as a user would: exit codes, reports, JSON and JUnit files.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "lib/model/json.h"
+#include "lib/sim/scenario.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/xml_check.h"
 
@@ -180,4 +184,46 @@ TEST_CASE("e2e: --real-time runs the same router on the real clock") {
   CHECK(r.exit_code == 0);
   CHECK(contains(r.out, "real time"));
   CHECK(contains(r.out, "simulate: 2 scenarios, 2 passed, 0 failed"));
+}
+
+TEST_CASE("e2e: --real-time and --http skip a virtual-time-only scenario and say why") {
+  RunResult r =
+      run_understudy({"simulate", "--http", scenarios_dir() + "/silent_provider_timeout.toml",
+                      scenarios_dir() + "/content_policy_no_fallback.toml"});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "skipped in http: virtual time only: expects latencies of exactly 30 s"));
+  CHECK(contains(r.out, "SKIP"));
+  CHECK(contains(r.out, "simulate: 2 scenarios, 1 passed, 0 failed, 1 skipped"));
+}
+
+// The acceptance test of --http: every shipped scenario that makes sense over HTTP (all but
+// those marked virtual_time_only) passes through real sockets, the real HttpTransport and
+// the adapters' wire formats, against a fake provider server. They mostly wait on real
+// time, so they run side by side, one process each.
+TEST_CASE("e2e: --http passes every shipped scenario that is not virtual-time-only") {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(scenarios_dir())) {
+    if (e.path().extension() != ".toml") continue;
+    ScenarioLoad load = load_scenario_file(e.path().string());
+    REQUIRE(load.ok());
+    if (load.scenario.virtual_time_only.empty()) files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  CHECK(files.size() >= 12);
+  RunOptions options;
+  options.timeout = std::chrono::milliseconds(60000);
+  std::vector<std::unique_ptr<Background>> runs;
+  for (const std::string& file : files) {
+    runs.push_back(std::make_unique<Background>(
+        std::vector<std::string>{understudy_binary(), "simulate", "--http", file}, options));
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    CAPTURE(files[i]);
+    int code = runs[i]->wait(std::chrono::milliseconds(60000));
+    CAPTURE(runs[i]->out());
+    CAPTURE(runs[i]->err());
+    CHECK(code == 0);
+    CHECK(contains(runs[i]->out(), " · http · "));
+    CHECK(contains(runs[i]->out(), "1 scenario, 1 passed, 0 failed"));
+  }
 }

@@ -62,7 +62,9 @@ ScenarioReport run_busy(std::optional<std::uint64_t> seed) {
   REQUIRE(load.ok());
   cli::SimOptions options;
   options.seed = seed;
-  return cli::run_scenario(load.scenario, options);
+  Result<ScenarioReport> report = cli::run_scenario(load.scenario, options);
+  REQUIRE(report.ok());
+  return std::move(report).value();
 }
 
 }  // namespace

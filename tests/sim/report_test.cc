@@ -105,7 +105,7 @@ TEST_CASE("report: JUnit has one testsuite per scenario and one testcase per exp
 TEST_CASE("report: JSON carries the documented fields") {
   Json j = render_json(two_reports());
   CHECK(j["passed"] == false);
-  CHECK(j["summary"] == Json{{"scenarios", 2}, {"passed", 1}, {"failed", 1}});
+  CHECK(j["summary"] == Json{{"scenarios", 2}, {"passed", 1}, {"failed", 1}, {"skipped", 0}});
   REQUIRE(j["scenarios"].size() == 2);
   const Json& s = j["scenarios"][0];
   for (const char* key : {"name",
@@ -114,6 +114,7 @@ TEST_CASE("report: JSON carries the documented fields") {
                           "seed",
                           "mode",
                           "passed",
+                          "skipped",
                           "fault_rules",
                           "requests",
                           "succeeded",
@@ -163,4 +164,30 @@ TEST_CASE("report: the text marks each expectation and ends with a summary") {
   CHECK(text.find("  PASS\n") != std::string::npos);
   CHECK(text.find("  FAIL\n") != std::string::npos);
   CHECK(text.find("simulate: 2 scenarios, 1 passed, 1 failed\nfailed: bad") != std::string::npos);
+}
+
+TEST_CASE("report: a skipped scenario is said so in every format and fails nothing") {
+  std::vector<ScenarioReport> reports = two_reports();
+  reports[1].results.clear();
+  reports[1].skipped = "virtual time only: exact latencies";
+  reports[1].mode = "http";
+  std::string text = render_text(reports);
+  CHECK(text.find("skipped in http: virtual time only: exact latencies") != std::string::npos);
+  CHECK(text.find("  SKIP\n") != std::string::npos);
+  CHECK(text.find("simulate: 2 scenarios, 1 passed, 0 failed, 1 skipped") != std::string::npos);
+  Json j = render_json(reports);
+  CHECK(j["passed"] == true);
+  CHECK(j["summary"]["skipped"] == 1);
+  CHECK(j["scenarios"][1]["skipped"] == "virtual time only: exact latencies");
+  CHECK(j["scenarios"][0]["skipped"].is_null());
+  XmlParse doc = parse_xml(render_junit(reports));
+  REQUIRE_MESSAGE(doc.ok, doc.error);
+  CHECK(doc.root.attributes.at("skipped") == "1");
+  CHECK(doc.root.attributes.at("failures") == "0");
+  auto suites = doc.root.descendants("testsuite");
+  REQUIRE(suites.size() == 2);
+  CHECK(suites[1]->attributes.at("skipped") == "1");
+  auto skipped = suites[1]->descendants("skipped");
+  REQUIRE(skipped.size() == 1);
+  CHECK(skipped[0]->attributes.at("message") == "virtual time only: exact latencies");
 }

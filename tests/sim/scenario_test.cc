@@ -293,3 +293,13 @@ TEST_CASE("scenario: an unreadable scenario file is an error, not a crash") {
   REQUIRE(load.errors.size() == 1);
   CHECK(load.errors[0].message == "cannot read the scenario file");
 }
+
+TEST_CASE("scenario: virtual_time_only carries its reason") {
+  ScenarioLoad load = parse("virtual_time_only = \"exact 30 s latencies\"\n" + with_traffic(""));
+  REQUIRE(load.ok());
+  CHECK(load.scenario.virtual_time_only == "exact 30 s latencies");
+  CHECK(only_error("virtual_time_only = \"\"\n" + with_traffic(""))
+            .rfind("scenario dir/s.toml:1: virtual_time_only: give the reason", 0) == 0);
+  CHECK(only_error("virtual_time_only = true\n" + with_traffic("")) ==
+        "scenario dir/s.toml:1: virtual_time_only: expected a string, got a boolean");
+}

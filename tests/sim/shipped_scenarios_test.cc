@@ -23,7 +23,9 @@ TEST_CASE("shipped scenarios: every scenario in scenarios/ passes in virtual tim
     REQUIRE(load.ok());
     CHECK_FALSE(load.scenario.description.empty());
     CHECK_FALSE(load.scenario.expect.empty());
-    ScenarioReport report = cli::run_scenario(load.scenario, cli::SimOptions{});
-    CHECK_MESSAGE(report.passed(), render_scenario_text(report));
+    Result<ScenarioReport> report = cli::run_scenario(load.scenario, cli::SimOptions{});
+    REQUIRE(report.ok());
+    CHECK(report->skipped.empty());
+    CHECK_MESSAGE(report->passed(), render_scenario_text(*report));
   }
 }
