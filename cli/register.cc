@@ -3,6 +3,9 @@
 
 namespace understudy::cli {
 
-void register_all(CLI::App& app, CommandTable& table) { setup_check(app, table); }
+void register_all(CLI::App& app, CommandTable& table) {
+  setup_check(app, table);
+  setup_ask(app, table);
+}
 
 }  // namespace understudy::cli

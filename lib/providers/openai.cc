@@ -173,7 +173,11 @@ class OpenAIAdapter final : public ProviderAdapter {
 
   Result<BuiltRequest> build_request(const ChatRequest& request, const AttemptTarget& target,
                                      const BuildOptions& options) const override {
-    auto url = split_url(target.provider->base_url);
+    // An in-process mock (type = "mock") needs no URL: its requests never leave the process
+    // (check shows its base_url as "(in-process)"), so any well-formed address will do.
+    bool in_process =
+        target.provider->type == ProviderType::kMock && target.provider->base_url.empty();
+    auto url = split_url(in_process ? "http://mock.invalid/v1" : target.provider->base_url);
     if (!url) {
       return invalid_argument("provider " + target.provider->name + ": invalid base_url \"" +
                               target.provider->base_url + "\"");
