@@ -202,7 +202,7 @@ int run_ask(const AskOptions& o) {
   auto cancel = CancelToken::create();
   InterruptWatcher watcher(cancel, kInterruptGrace);
   Terminals term = detect_terminals(process_env());
-  AskOutput out(stdout, stderr, term.stdout_tty, Style{term.stderr_color});
+  AskOutput out(stdout, stderr, term.shared_output, Style{term.stderr_color});
   auto prepared = prepare(o, term, out);
   if (!prepared.ok()) return usage_error(out, prepared.status().message());
   AskCall& call = prepared->call;

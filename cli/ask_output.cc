@@ -1,5 +1,6 @@
 #include "cli/ask_output.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,17 +14,29 @@ bool color_allowed(bool is_terminal, const std::optional<std::string>& no_color,
   return !(term && *term == "dumb");
 }
 
+namespace {
+
+bool same_file(int a, int b) {
+  struct stat sa, sb;
+  if (fstat(a, &sa) != 0 || fstat(b, &sb) != 0) return false;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+}  // namespace
+
 Terminals detect_terminals(const EnvLookup& env) {
   Terminals t;
   t.stdin_tty = isatty(STDIN_FILENO) == 1;
   t.stdout_tty = isatty(STDOUT_FILENO) == 1;
   t.stderr_tty = isatty(STDERR_FILENO) == 1;
   t.stderr_color = color_allowed(t.stderr_tty, env("NO_COLOR"), env("TERM"));
+  // Two different terminals are rare; one terminal is what a person at a shell has.
+  t.shared_output = (t.stdout_tty && t.stderr_tty) || same_file(STDOUT_FILENO, STDERR_FILENO);
   return t;
 }
 
-AskOutput::AskOutput(std::FILE* out, std::FILE* err, bool out_is_terminal, Style err_style)
-    : out_(out), err_(err), out_is_terminal_(out_is_terminal), style_(err_style) {}
+AskOutput::AskOutput(std::FILE* out, std::FILE* err, bool shared_output, Style err_style)
+    : out_(out), err_(err), shared_output_(shared_output), style_(err_style) {}
 
 bool AskOutput::write_locked(std::string_view text) {
   if (write_errno_ != 0) return false;
@@ -62,7 +75,7 @@ bool AskOutput::write_raw(std::string_view text) {
 
 void AskOutput::note(const std::string& line) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (out_is_terminal_) end_text_locked();
+  if (shared_output_) end_text_locked();
   std::string text = line;
   if (text.empty() || text.back() != '\n') text += '\n';
   std::fwrite(text.data(), 1, text.size(), err_);

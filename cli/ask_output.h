@@ -2,9 +2,9 @@
 //
 // stdout carries the answer text only, written and flushed piece by piece as it arrives, and
 // ended with one newline. stderr carries notes: -v trail lines, the summary, errors. When
-// stdout is a terminal and the answer is mid-line, a note first ends the answer's line, so
-// the two never share a line on screen. Color (ANSI) is used on stderr only, and only when
-// stderr is a terminal and NO_COLOR is not set (https://no-color.org) and TERM is not
+// both end up in the same place (a terminal, or `2>&1`) and the answer is mid-line, a note
+// first ends the answer's line, so the two never share a line. Color (ANSI) is used on stderr only,
+// and only when stderr is a terminal and NO_COLOR is not set (https://no-color.org) and TERM is not
 // "dumb"; stdout is never colored.
 //
 // Thread-safe: a mutex orders writes (notes may come from any router thread).
@@ -26,9 +26,10 @@ struct Terminals {
   bool stdout_tty = false;
   bool stderr_tty = false;
   bool stderr_color = false;
+  bool shared_output = false;  // stdout and stderr are one terminal or one file / pipe
 };
 
-// isatty on fds 0, 1, 2 and color_allowed for stderr.
+// isatty on fds 0, 1, 2, color_allowed for stderr, and whether fds 1 and 2 are one file.
 Terminals detect_terminals(const EnvLookup& env);
 
 // Color on a stream: it is a terminal, NO_COLOR is unset or empty, TERM is not "dumb".
@@ -37,7 +38,8 @@ bool color_allowed(bool is_terminal, const std::optional<std::string>& no_color,
 
 class AskOutput {
  public:
-  AskOutput(std::FILE* out, std::FILE* err, bool out_is_terminal, Style err_style);
+  // `shared_output`: stdout and stderr land in one place (Terminals::shared_output).
+  AskOutput(std::FILE* out, std::FILE* err, bool shared_output, Style err_style);
 
   // Writes answer text and flushes. False once stdout failed (e.g. a closed pipe); errno
   // of the failure in write_errno().
@@ -60,7 +62,7 @@ class AskOutput {
   mutable std::mutex mu_;
   std::FILE* out_;
   std::FILE* err_;
-  bool out_is_terminal_;
+  bool shared_output_;
   Style style_;
   bool wrote_text_ = false;
   char last_char_ = '\n';

@@ -61,14 +61,19 @@ std::map<int, std::vector<const AttemptRecord*>> by_target(const RequestRecord& 
   return out;
 }
 
-// "503 overloaded ×2" (tries of one target), or "skipped".
+// The tries of one target: "503 overloaded ×2" when they agree, "503 overloaded,
+// 429 rate_limit" when not, or "skipped".
 std::string target_outcome(const std::vector<const AttemptRecord*>& attempts) {
-  const AttemptRecord& last = *attempts.back();
-  if (!last.skipped.empty()) return "skipped";
-  int tries = 0;
-  for (const AttemptRecord* a : attempts) tries += a->skipped.empty() ? 1 : 0;
-  std::string text = outcome(last);
-  if (tries > 1) text += " ×" + std::to_string(tries);
+  if (!attempts.back()->skipped.empty()) return "skipped";
+  std::vector<std::string> outcomes;
+  for (const AttemptRecord* a : attempts) {
+    if (a->skipped.empty()) outcomes.push_back(outcome(*a));
+  }
+  bool all_same = true;
+  for (const std::string& o : outcomes) all_same = all_same && o == outcomes.front();
+  if (!all_same) return join(outcomes, ", ");
+  std::string text = outcomes.front();
+  if (outcomes.size() > 1) text += " ×" + std::to_string(outcomes.size());
   return text;
 }
 

@@ -74,6 +74,12 @@ TEST_CASE("ask summary: retries of one target are counted, skips and cuts are na
   retried.attempts = {failed("flaky", "m", 0, 503, FailureClass::kOverloaded, "retry"),
                       served("flaky", "m", 0)};
   CHECK(format_summary(retried, Style{}) == "flaky/m · retry 1 (503 overloaded) · 12.0 s");
+  RequestRecord mixed = fallback_record();
+  mixed.attempts.insert(mixed.attempts.begin(), failed("openai", "gpt-4o-mini", 0, 503,
+                                                       FailureClass::kOverloaded, "retry"));
+  CHECK(
+      format_summary(mixed, Style{}).find("fallback 1 (openai: 503 overloaded, 429 rate_limit)") !=
+      std::string::npos);
   RequestRecord skipped = fallback_record();
   skipped.attempts[0] = AttemptRecord{};
   skipped.attempts[0].provider = "openai";
@@ -181,14 +187,14 @@ TEST_CASE("ask output: color needs a terminal, no NO_COLOR, and a TERM that is n
   CHECK_FALSE(color_allowed(true, std::nullopt, std::string("dumb")));
 }
 
-TEST_CASE("ask output: the answer ends with one newline, and a note ends a terminal line") {
+TEST_CASE("ask output: the answer ends with one newline, and a note ends a shared line") {
   char out_buf[256] = {}, err_buf[256] = {};
   std::FILE* out = fmemopen(out_buf, sizeof out_buf, "w");
   std::FILE* err = fmemopen(err_buf, sizeof err_buf, "w");
   REQUIRE(out);
   REQUIRE(err);
   {
-    AskOutput o(out, err, /*out_is_terminal=*/true, Style{});
+    AskOutput o(out, err, /*shared_output=*/true, Style{});
     CHECK(o.write_text("You said"));
     o.note("[1] a/b: 200 ok");
     CHECK(o.write_text("!"));

@@ -117,6 +117,13 @@ TEST_CASE("e2e ask: -v shows the fallback as it happens, then the summary") {
   CHECK(r.err.find("[2] ") < r.err.find("fallback 1 ("));
 }
 
+TEST_CASE("e2e ask: with 2>&1 the trail never shares a line with the answer") {
+  RunResult r = run({"/bin/sh", "-c", "exec \"$0\" ask --config \"$1\" -v rate limit 2>&1",
+                     understudy_binary(), config_path()});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "\nYou said: rate limit\n[2] anthropic/claude-haiku-4-5: 200 ok"));
+}
+
 TEST_CASE("e2e ask: --json prints the whole response with the fallback in extra_fields") {
   RunResult r = ask({"--json", "please rate limit me"});
   CHECK(r.exit_code == 0);
