@@ -1,5 +1,6 @@
 #include "cli/ask_request.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -129,12 +130,18 @@ std::string preset_default_model(const std::string& preset_name) {
 }
 
 std::string no_provider_message() {
-  std::string vars;
+  std::vector<std::pair<std::string, std::string>> rows;  // variable(s), provider
+  size_t width = 0;
   for (const ProviderPreset& p : provider_presets()) {
     if (p.env_var.empty()) continue;
-    vars += "  " + p.env_var;
-    if (!p.alt_env_var.empty()) vars += " (or " + p.alt_env_var + ")";
-    vars += "  for " + p.name + "\n";
+    std::string var = p.env_var;
+    if (!p.alt_env_var.empty()) var += " or " + p.alt_env_var;
+    width = std::max(width, var.size());
+    rows.emplace_back(var, p.name);
+  }
+  std::string vars;
+  for (const auto& [var, name] : rows) {
+    vars += "  " + var + std::string(width - var.size() + 2, ' ') + name + "\n";
   }
   return "no provider is configured: set one of these environment variables\n" + vars +
          "or write a config file (understudy.toml here, $UNDERSTUDY_CONFIG, or --config FILE; "
