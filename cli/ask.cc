@@ -175,8 +175,11 @@ int report(const AskOptions& o, const AskOutcome& outcome, const Terminals& term
     return kExitFailed;
   }
   if (outcome.kind == Kind::kRejected) return usage_error(out, error_message(outcome.body));
-  if (outcome.kind == Kind::kOk) print_answer(o, outcome, out);
-  if (outcome.kind != Kind::kOk) out.end_text();
+  if (outcome.kind == Kind::kOk) {
+    print_answer(o, outcome, out);
+  } else {
+    out.end_text();
+  }
   if (out.write_errno() != 0) return stdout_failed(out);
   print_via_trail(o, outcome, out);
   const Style& style = out.style();
@@ -190,8 +193,9 @@ int report(const AskOptions& o, const AskOutcome& outcome, const Terminals& term
       out.note(style.red("understudy ask: the answer broke off: " + error_message(outcome.body)));
       return kExitFailed;
     default:
-      if (o.json)
+      if (o.json) {
         out.write_raw(outcome.body.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+      }
       out.note(format_failure(outcome.record, outcome.body, style));
       return kExitFailed;
   }
