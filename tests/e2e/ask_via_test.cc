@@ -2,7 +2,9 @@
 // the way the gateway does (design §6, §7): OpenAI chunks with extra_fields on the last one,
 // a chat.completion with extra_fields, or an error object with the attempt trail.
 #include <doctest/doctest.h>
+#include <signal.h>
 
+#include <chrono>
 #include <mutex>
 
 #include "lib/model/json.h"
@@ -11,6 +13,7 @@
 
 using namespace understudy::testing;
 using understudy::Json;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -170,4 +173,51 @@ TEST_CASE("e2e ask --via: a gateway that is not there is exit 1, a bad URL exit 
   RunResult bad = run_understudy({"ask", "--via", "localhost:8080", "-m", "a/b", "hi"});
   CHECK(bad.exit_code == 2);
   CHECK(contains(bad.err, "is not an http:// or https:// URL"));
+}
+
+TEST_CASE("e2e ask --via: through a running understudy serve") {
+  if (!contains(run_understudy({"--help"}).out, "\n  serve ")) {
+    // serve is built on its own branch; this test runs once both are merged.
+    MESSAGE("understudy serve is not part of this build: --via is tested against a stand-in only");
+    return;
+  }
+  std::string config = write_file(temp_dir(), "understudy.toml", R"(
+[providers.openai]
+type = "mock"
+max_retries = 0
+
+[providers.anthropic]
+type = "mock"
+
+[[faults]]
+name = "openai rate limited"
+providers = ["openai"]
+status = 429
+)");
+  int port = free_port();
+  Background serve({understudy_binary(), "serve", "--config", config, "--port",
+                    std::to_string(port), "--no-access-log"});
+  REQUIRE(wait_for_port(port, 5000ms));
+  std::string url = "http://127.0.0.1:" + std::to_string(port);
+  RunResult r = run_understudy({"ask", "--via", url, "-v", "-m", "openai/gpt-4o-mini", "-f",
+                                "anthropic/claude-haiku-4-5", "hello", "gateway"});
+  CAPTURE(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "You said: hello gateway\n");
+  CHECK(contains(r.err, "[1] openai/gpt-4o-mini"));
+  CHECK(contains(r.err, ": 429 rate_limit · "));
+  CHECK(contains(r.err, "[2] anthropic/claude-haiku-4-5"));
+  CHECK(contains(r.err, "anthropic/claude-haiku-4-5 · fallback 1 (openai: 429 rate_limit) · "));
+  RunResult json = run_understudy({"ask", "--via", url + "/v1", "--json", "-m",
+                                   "openai/gpt-4o-mini", "-f", "anthropic/claude-haiku-4-5", "hi"});
+  CHECK(json.exit_code == 0);
+  Json body = Json::parse(json.out, nullptr, false);
+  REQUIRE_FALSE(body.is_discarded());
+  CHECK(body["extra_fields"]["provider"] == "anthropic");
+  CHECK(body["extra_fields"]["fallback_index"] == 1);
+  RunResult down = run_understudy({"ask", "--via", url, "-m", "openai/gpt-4o-mini", "hi"});
+  CHECK(down.exit_code == 1);
+  CHECK(contains(down.err, "  primary  openai/gpt-4o-mini: 429 rate_limit"));
+  serve.signal(SIGTERM);
+  CHECK(serve.wait(5000ms) == 0);
 }
