@@ -151,7 +151,8 @@ void print_via_trail(const AskOptions& o, const AskOutcome& outcome, AskOutput& 
   if (!o.via || !o.verbose) return;
   int ordinal = 0;
   for (const AttemptRecord& a : outcome.record.attempts) {
-    out.note(format_attempt(a, ++ordinal, out.style()));
+    if (a.skipped.empty()) ++ordinal;  // as TrailPrinter numbers them
+    out.note(format_attempt(a, ordinal, out.style()));
   }
 }
 

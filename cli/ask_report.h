@@ -41,7 +41,7 @@ std::string format_summary(const RequestRecord& record, const Style& style,
 //   "[1] openai/gpt-4o-mini: 429 rate_limit · 103 ms · fall back · Rate limit reached"
 //   "[2] anthropic/claude-haiku-4-5: 200 ok · 709 ms"
 //   "[-] gemini/gemini-2.5-flash: skipped · no usable key"
-// `ordinal` is the attempt's place in the trail, 1-based.
+// `ordinal` is the attempt's number in the trail, 1-based; skipped targets show "[-]".
 std::string format_attempt(const AttemptRecord& attempt, int ordinal, const Style& style);
 
 // The -v line printed before routing: "asking demo: flaky/mock-large, then slow/mock-medium".

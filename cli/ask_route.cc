@@ -51,7 +51,8 @@ bool TextStreamSink::on_chunk(const Json& chunk) {
 
 void TrailPrinter::on_attempt(const RequestRecord& request, const AttemptRecord& attempt) {
   (void)request;
-  out_.note(format_attempt(attempt, ++printed_, out_.style()));
+  if (attempt.skipped.empty()) ++printed_;  // a skip sends no request and takes no number
+  out_.note(format_attempt(attempt, printed_, out_.style()));
 }
 
 AskOutcome ask_in_process(const Config& config, const AskCall& call, AskOutput& out) {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "cli/ask_output.h"
+#include "cli/ask_route.h"
 
 using namespace understudy;
 using namespace understudy::cli;
@@ -206,4 +207,30 @@ TEST_CASE("ask output: the answer ends with one newline, and a note ends a share
   std::fclose(err);
   CHECK(std::string(out_buf) == "You said\n!\n");
   CHECK(std::string(err_buf) == "[1] a/b: 200 ok\n");
+}
+
+TEST_CASE("ask trail: skipped targets take no number") {
+  char err_buf[512] = {};
+  std::FILE* out = std::fopen("/dev/null", "w");
+  std::FILE* err = fmemopen(err_buf, sizeof err_buf, "w");
+  REQUIRE(out);
+  REQUIRE(err);
+  {
+    AskOutput o(out, err, false, Style{});
+    TrailPrinter trail(o);
+    RequestRecord r;
+    AttemptRecord skip;
+    skip.provider = "gemini";
+    skip.model = "g";
+    skip.skipped = "no usable key";
+    trail.on_attempt(r, failed("openai", "o", 0, 503, FailureClass::kOverloaded, "next_target"));
+    trail.on_attempt(r, skip);
+    trail.on_attempt(r, served("anthropic", "a", 2));
+  }
+  std::fclose(out);
+  std::fclose(err);
+  std::string text(err_buf);
+  CHECK(text.find("[1] openai/o: 503 overloaded") == 0);
+  CHECK(text.find("\n[-] gemini/g: skipped · no usable key\n[2] anthropic/a: 200 ok") !=
+        std::string::npos);
 }
