@@ -116,10 +116,7 @@ LoadResult parse_toml_config(const std::string& text, const std::string& source_
   try {
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    Diagnostic d = make_error(source_name, static_cast<int>(e.source().begin.line), "",
-                              "TOML syntax error: " + std::string(e.description()));
-    d.column = static_cast<int>(e.source().begin.column);
-    result.errors.push_back(std::move(d));
+    result.errors.push_back(toml_syntax_error(e, source_name));
     return result;
   }
   TomlFields fields(root, "", source_name, result.errors);
