@@ -4,7 +4,10 @@ namespace understudy {
 
 Result<HttpRequest> start_upstream_request(const ProviderConfig& provider,
                                            const std::string& path_suffix) {
-  auto url = split_url(provider.base_url);
+  // An in-process mock (type = "mock") needs no URL: its requests never leave the process
+  // (check shows its base_url as "(in-process)"), so any well-formed address will do.
+  bool in_process = provider.type == ProviderType::kMock && provider.base_url.empty();
+  auto url = split_url(in_process ? "http://mock.invalid/v1" : provider.base_url);
   if (!url) {
     return invalid_argument("provider " + provider.name + ": invalid base_url \"" +
                             provider.base_url + "\"");

@@ -16,6 +16,7 @@
 namespace understudy {
 
 // A POST to the provider's base (scheme://host:port) with path = base path + `path_suffix`.
+// An in-process mock provider without a base_url gets a placeholder "http://mock.invalid/v1".
 // Error: invalid_argument naming the provider and its base_url.
 Result<HttpRequest> start_upstream_request(const ProviderConfig& provider,
                                            const std::string& path_suffix);
