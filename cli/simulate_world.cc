@@ -9,6 +9,7 @@
 #include "lib/sim/engine.h"
 #include "lib/sim/task_runner.h"
 #include "lib/transport/http_transport.h"
+#include "mocks/fake_reply.h"
 #include "mocks/fake_server.h"
 #include "mocks/fault_header_transport.h"
 #include "mocks/fault_hook.h"
@@ -27,6 +28,23 @@ Config with_base_urls_at(const Config& config, const std::string& server_base) {
     provider.base_url = server_base + (url ? url->path : std::string("/v1"));
   }
   return out;
+}
+
+// True when some rule answers with its own `content`: the reply text is then not known.
+bool replaces_content(const std::vector<FaultRule>& rules) {
+  for (const FaultRule& r : rules) {
+    for (const FaultAction& a : r.actions) {
+      if (!a.content.empty()) return true;
+    }
+  }
+  return false;
+}
+
+// What every fake provider answers a group's prompt with, in one piece.
+std::string fake_answer(const TrafficGroup& group) {
+  FakeRequest request;
+  request.last_user_text = group.prompt;
+  return fake_reply_text(request);
 }
 
 // Every seam of one scenario run. Members are built in order and destroyed in reverse, so
@@ -88,7 +106,9 @@ class SimWorld final : public TransportResolver {
   }
 
   SimulationEngine::Seams seams() {
-    return SimulationEngine::Seams{router_.get(), &clock_, tasks_.get(), &records_};
+    SimulationEngine::Seams s{router_.get(), &clock_, tasks_.get(), &records_, {}};
+    if (!replaces_content(scenario_.all_fault_rules())) s.expected_reply = fake_answer;
+    return s;
   }
 
  private:

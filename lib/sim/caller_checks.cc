@@ -31,6 +31,7 @@ bool CallerStreamSink::on_chunk(const Json& chunk) {
   std::string id = chunk.value("id", "");
   if (stream_id_.empty()) stream_id_ = id;
   if (id.empty() || id != stream_id_) violation("chunks with different ids in one stream");
+  text_ += chunk_text(chunk);
   if (view_.ttft_ms < 0 && chunk_has_content(chunk)) {
     view_.ttft_ms = millis_between(arrival_, clock_.now());
   }

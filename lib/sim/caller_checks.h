@@ -1,8 +1,9 @@
 // What a simulated caller checks about the answer it got, so that `simulate` catches a
 // gateway that answers wrongly, not only one that answers slowly.
 //
-// CallerStreamSink is the StreamSink of one simulated streaming request: it records the time
-// to the first content chunk and every break of the stream contract (design §7): nothing
+// CallerStreamSink is the StreamSink of one simulated streaming request: it collects the
+// text, records the time to the first content chunk and every break of the stream contract
+// (design §7): nothing
 // before commit, one commit, one stream id, then exactly one of [DONE] or an error event,
 // and nothing after it. check_result compares the RouteResult with the RequestRecord the
 // router emitted. Both append human-readable violations to a CallerView. One sink per
@@ -29,6 +30,8 @@ class CallerStreamSink final : public StreamSink {
 
   // After Router::stream returned: the ending must match the result.
   void check_ending(const RouteResult& result);
+  // The content the caller received, concatenated.
+  const std::string& text() const { return text_; }
 
  private:
   enum class End { kOpen, kDone, kError };
@@ -40,6 +43,7 @@ class CallerStreamSink final : public StreamSink {
   bool committed_ = false;
   End end_ = End::kOpen;
   std::string stream_id_;
+  std::string text_;
   int chunks_ = 0;
 };
 

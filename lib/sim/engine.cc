@@ -137,13 +137,23 @@ void SimulationEngine::send(int group, std::int64_t index) {
     RouteResult result = seams_.router->stream(requests_[group], ctx, sink);
     sink.check_ending(result);
     check_result(result, true, slot.caller);
+    if (result.ok) check_text(group, sink.text(), slot.caller);
   } else {
     RouteResult result = seams_.router->complete(requests_[group], ctx);
     check_result(result, false, slot.caller);
+    if (result.ok) check_text(group, result.response.text(), slot.caller);
   }
   TimePoint done = seams_.clock->now();
   std::lock_guard<std::mutex> lock(mu_);
   if (done > end_) end_ = done;
+}
+
+void SimulationEngine::check_text(int group, const std::string& text, CallerView& view) const {
+  if (!seams_.expected_reply) return;
+  std::string expected = seams_.expected_reply(scenario_.traffic[group]);
+  if (text == expected) return;
+  view.violations.push_back("the answer is \"" + text + "\", not the provider's \"" + expected +
+                            "\"");
 }
 
 }  // namespace understudy

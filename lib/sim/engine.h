@@ -8,8 +8,10 @@
 // one task per request; closed-loop groups start `concurrency` callers that each send their
 // next request when the previous one has finished. Each request calls Router::complete or
 // Router::stream exactly as `serve` does, and the engine checks what a caller would have
-// seen: one RequestRecord per request, a result consistent with it, and for streams the SSE
-// contract (commit before chunks, one id, then [DONE] or one error event, nothing after).
+// seen: one RequestRecord per request, a result consistent with it, for streams the SSE
+// contract (commit before chunks, one id, then [DONE] or one error event, nothing after), and
+// when the providers' replies are known, that a success carries exactly that text (so a
+// continuation that duplicated or lost tokens is caught).
 //
 // One engine per scenario run; run() once. The Router's complete/stream are called
 // concurrently from the tasks; the collector is thread-safe.
@@ -77,6 +79,9 @@ class SimulationEngine {
     Clock* clock = nullptr;
     TaskRunner* tasks = nullptr;
     RecordCollector* records = nullptr;
+    // The answer text a group's successful requests must carry, when the providers'
+    // replies are known (fake providers); empty: the text is not checked.
+    std::function<std::string(const TrafficGroup&)> expected_reply;
   };
 
   // `seed` draws Poisson arrivals (independently of the router's Random, so fault rules do
@@ -89,6 +94,7 @@ class SimulationEngine {
   void drive_open_loop(int group);
   void drive_closed_loop(int group);
   void send(int group, std::int64_t index);
+  void check_text(int group, const std::string& text, CallerView& view) const;
 
   const Scenario& scenario_;
   Seams seams_;

@@ -16,7 +16,8 @@ using namespace understudy::testing;
 namespace {
 
 // A scenario run in a fresh virtual-time world, the way `simulate` composes it.
-SimulationRun run(const std::string& text, std::uint64_t seed = 1) {
+SimulationRun run(const std::string& text, std::uint64_t seed = 1,
+                  std::function<std::string(const TrafficGroup&)> expected_reply = {}) {
   ScenarioLoad load = parse_scenario(text, "engine.toml");
   REQUIRE(load.ok());
   const Scenario& s = load.scenario;
@@ -36,7 +37,7 @@ SimulationRun run(const std::string& text, std::uint64_t seed = 1) {
   deps.hooks = {&faults};
   Router router(deps);
   VirtualTaskRunner tasks(clock);
-  SimulationEngine engine(s, {&router, &clock, &tasks, &records}, seed);
+  SimulationEngine engine(s, {&router, &clock, &tasks, &records, std::move(expected_reply)}, seed);
   return engine.run();
 }
 
@@ -196,4 +197,24 @@ TEST_CASE("engine: a request reported twice or not at all breaks the caller cont
   CHECK(run.requests[1].records_seen == 0);
   CHECK(run.requests[0].caller.violations ==
         std::vector<std::string>{"1 records with an unknown request index"});
+}
+
+TEST_CASE("engine: a success whose text is not the provider's answer breaks the contract") {
+  std::string text = std::string(kProviders) +
+                     "[[traffic]]\nprompt = \"one two\"\nmodel = \"openai/gpt-4o-mini\"\n"
+                     "[[traffic]]\nprompt = \"one two\"\nstream = true\n"
+                     "model = \"openai/gpt-4o-mini\"\nfallbacks = [\"anthropic/claude\"]\n"
+                     "[[faults]]\nproviders = [\"openai\"]\nstream_only = true\n"
+                     "action = \"stream_cut\"\nafter_tokens = 2\n";
+  // The fakes answer "You said: one two"; the cut stream is completed by continuation.
+  SimulationRun right = run(text, 1, [](const TrafficGroup& g) { return "You said: " + g.prompt; });
+  REQUIRE(right.requests.size() == 2);
+  CHECK(right.requests[1].record.continued);
+  CHECK(right.requests[0].caller.violations.empty());
+  CHECK(right.requests[1].caller.violations.empty());
+  SimulationRun wrong = run(text, 1, [](const TrafficGroup&) { return std::string("other"); });
+  CHECK(wrong.requests[0].caller.violations ==
+        std::vector<std::string>{
+            "the answer is \"You said: one two\", not the provider's \"other\""});
+  CHECK(wrong.requests[1].caller.violations.size() == 1);
 }
