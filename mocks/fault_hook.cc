@@ -22,8 +22,13 @@ std::string last_user_message(const ChatRequest& request) {
   return "";
 }
 
-FaultHook::FaultHook(std::vector<FaultRule> rules, Clock& clock, Random& random)
-    : engine_(std::move(rules), random), clock_(clock), random_(random), start_(clock.now()) {}
+FaultHook::FaultHook(std::vector<FaultRule> rules, Clock& clock, Random& random,
+                     FaultTransportFactory perform)
+    : engine_(std::move(rules), random),
+      clock_(clock),
+      random_(random),
+      perform_(std::move(perform)),
+      start_(clock.now()) {}
 
 HookVerdict FaultHook::before_attempt(const AttemptInfo& info) {
   HookVerdict v;
@@ -41,7 +46,8 @@ HookVerdict FaultHook::before_attempt(const AttemptInfo& info) {
   std::optional<FaultDecision> d = engine_.decide(q);
   if (!d) return v;
   v.action = HookVerdict::Action::kUseTransport;
-  v.transport = std::make_shared<ScriptedTransport>(clock_, random_, d->action);
+  v.transport = perform_ ? perform_(d->action)
+                         : std::make_shared<ScriptedTransport>(clock_, random_, d->action);
   v.forbid_fallbacks = !d->rule->allow_fallbacks;
   v.note = "fault:" + (d->rule->name.empty() ? std::string("rule") : d->rule->name);
   return v;

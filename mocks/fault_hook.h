@@ -5,9 +5,14 @@
 // reply then goes through the adapter's parsing and classification and the router's retry
 // logic like any real reply — streaming requests included — which is exactly what
 // Bifrost's mocker does not do. A rule with allow_fallbacks = false forbids fallbacks.
+// How the chosen action is performed is pluggable: in process by default, or, for
+// `simulate --http`, by a fake provider server told through a request header
+// (mocks/fault_header_transport.h); the decision is the same either way.
 // Thread-safe (the engine is).
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "lib/config/fault_rule.h"
@@ -18,9 +23,14 @@
 
 namespace understudy {
 
+// Builds the Transport that performs one chosen action.
+using FaultTransportFactory = std::function<std::shared_ptr<Transport>(const FaultAction&)>;
+
 class FaultHook final : public AttemptHook {
  public:
-  FaultHook(std::vector<FaultRule> rules, Clock& clock, Random& random);
+  // Without `perform`, actions are played in process by a ScriptedTransport on `clock`.
+  FaultHook(std::vector<FaultRule> rules, Clock& clock, Random& random,
+            FaultTransportFactory perform = {});
 
   HookVerdict before_attempt(const AttemptInfo& info) override;
   bool empty() const { return engine_.empty(); }
@@ -29,6 +39,7 @@ class FaultHook final : public AttemptHook {
   FaultEngine engine_;
   Clock& clock_;
   Random& random_;
+  FaultTransportFactory perform_;
   TimePoint start_;
 };
 

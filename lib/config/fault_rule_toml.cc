@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "lib/config/fault_action_kind.h"
 #include "lib/config/suggest.h"
 #include "lib/config/toml_fields.h"
 
@@ -12,27 +13,15 @@ namespace {
 using Kind = FaultAction::Kind;
 
 const std::vector<std::string> kConditionKeys = {
-    "name",     "enabled",      "priority",        "probability",     "providers", "models", "keys",
-    "attempts", "request_from", "request_to",      "after_ms",        "until_ms",  "message_regex",
-    "times",    "stream_only",  "non_stream_only", "allow_fallbacks", "responses"};
+    "name",          "enabled",  "priority",     "probability",     "providers",       "models",
+    "keys",          "attempts", "request_from", "request_to",      "after_ms",        "until_ms",
+    "message_regex", "times",    "stream_only",  "non_stream_only", "allow_fallbacks", "responses"};
 // What happens: per rule, or per [[faults.responses]] entry.
 const std::vector<std::string> kOutcomeKeys = {
     "action", "status", "error_type", "error_code", "message", "retry_after_ms", "content"};
 // How it is timed: per rule (the default for every response) or per response.
 const std::vector<std::string> kTimingKeys = {"latency_ms", "latency", "first_token_delay_ms",
                                               "token_interval_ms", "after_tokens"};
-
-const std::vector<std::pair<std::string, Kind>> kActions = {
-    {"ok", Kind::kOk},
-    {"error", Kind::kError},
-    {"hang", Kind::kHang},
-    {"reset", Kind::kReset},
-    {"stream_cut", Kind::kStreamCut},
-    {"stream_stall", Kind::kStreamStall},
-    {"malformed_event", Kind::kMalformedEvent},
-    {"missing_done", Kind::kMissingDone},
-    {"stream_error", Kind::kStreamError},
-};
 
 constexpr double kMaxLatencyMs = 1e9;  // about 11 days: anything larger is a typo
 
@@ -117,14 +106,11 @@ void read_action_kind(TomlFields& f, ActionDraft& d) {
     d.has_action = f.has("action");  // wrong type: already reported, do not report twice
     return;
   }
-  for (const auto& [n, kind] : kActions) {
-    if (n == name) {
-      d.action.kind = kind;
-      d.has_action = true;
-      return;
-    }
-  }
   d.has_action = true;
+  if (auto kind = parse_fault_action_kind(name)) {
+    d.action.kind = *kind;
+    return;
+  }
   f.error("action",
           "unknown action \"" + name + "\"" + suggestion_suffix(name, fault_action_names()));
 }
@@ -268,14 +254,7 @@ const std::vector<std::string>& fault_rule_keys() {
   return keys;
 }
 
-const std::vector<std::string>& fault_action_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const auto& [name, kind] : kActions) out.push_back(name);
-    return out;
-  }();
-  return names;
-}
+const std::vector<std::string>& fault_action_names() { return fault_action_kind_names(); }
 
 void parse_fault_rule(const toml::table& table, const std::string& source, const std::string& path,
                       FaultRule& out, std::vector<Diagnostic>& errors) {

@@ -6,6 +6,13 @@ namespace understudy {
 
 int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
 
+Diagnostic toml_syntax_error(const toml::parse_error& e, const std::string& source) {
+  Diagnostic d = make_error(source, static_cast<int>(e.source().begin.line), "",
+                            "TOML syntax error: " + std::string(e.description()));
+  d.column = static_cast<int>(e.source().begin.column);
+  return d;
+}
+
 std::string toml_type_phrase(toml::node_type type) {
   switch (type) {
     case toml::node_type::string:

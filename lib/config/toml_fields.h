@@ -26,6 +26,8 @@ namespace understudy {
 int line_of(const toml::node& node);
 // "a string", "an integer", "a table", ...
 std::string toml_type_phrase(toml::node_type type);
+// The diagnostic for a TOML syntax error in `source`, with its line and column.
+Diagnostic toml_syntax_error(const toml::parse_error& e, const std::string& source);
 
 class TomlFields {
  public:

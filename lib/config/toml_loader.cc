@@ -1,7 +1,9 @@
 // parse_toml_config: understudy.toml -> Config (declared in loader.h).
+#include <algorithm>
 #include <filesystem>
 
 #include "lib/config/chain_check.h"
+#include "lib/config/config_table.h"
 #include "lib/config/fault_rule_toml.h"
 #include "lib/config/loader.h"
 #include "lib/config/provider_toml.h"
@@ -66,11 +68,19 @@ void check_fault_providers(const Config& config, std::vector<Diagnostic>& errors
   }
 }
 
-// The sections, in an order where every reference can be checked at the end.
-void parse_sections(TomlFields& root, const ProviderParseContext& ctx, LoadResult& result) {
+bool listed(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The sections, in an order where every reference can be checked at the end. Sections
+// named in `foreign` belong to an embedding document and are skipped.
+void parse_sections(TomlFields& root, const ProviderParseContext& ctx,
+                    const std::vector<std::string>& foreign, LoadResult& result) {
   Config& config = result.config;
   std::vector<ChainSite> sites;
-  auto section = [&](const char* key) -> const toml::table* { return root.read_table(key); };
+  auto section = [&](const char* key) -> const toml::table* {
+    return listed(foreign, key) ? nullptr : root.read_table(key);
+  };
   auto fields = [&](const char* key, const toml::table& t) {
     return TomlFields(t, key, ctx.file, result.errors);
   };
@@ -98,7 +108,8 @@ void parse_sections(TomlFields& root, const ProviderParseContext& ctx, LoadResul
     TomlFields f = fields("ask", *t);
     parse_ask(f, config.ask, sites);
   }
-  if (const toml::node* faults = root.find("faults")) {
+  const toml::node* faults = listed(foreign, "faults") ? nullptr : root.find("faults");
+  if (faults) {
     parse_fault_rules(*faults, ctx.file, "faults", config.faults, result.errors);
   }
   check_chain_sites(config, sites, ctx.file, result.errors);
@@ -116,17 +127,25 @@ LoadResult parse_toml_config(const std::string& text, const std::string& source_
   try {
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    Diagnostic d = make_error(source_name, static_cast<int>(e.source().begin.line), "",
-                              "TOML syntax error: " + std::string(e.description()));
-    d.column = static_cast<int>(e.source().begin.column);
-    result.errors.push_back(std::move(d));
+    result.errors.push_back(toml_syntax_error(e, source_name));
     return result;
   }
+  return parse_config_table(root, source_name, env);
+}
+
+LoadResult parse_config_table(const toml::table& root, const std::string& source_name,
+                              const EnvLookup& env, const std::vector<std::string>& foreign_keys) {
+  LoadResult result;
+  result.config.source = source_name;
   TomlFields fields(root, "", source_name, result.errors);
-  fields.reject_unknown(kTopLevelKeys);
+  std::vector<std::string> allowed = kTopLevelKeys;
+  for (const std::string& k : foreign_keys) {
+    if (!listed(allowed, k)) allowed.push_back(k);
+  }
+  fields.reject_unknown(allowed);
   ProviderParseContext ctx{source_name, std::filesystem::path(source_name).parent_path().string(),
                            env};
-  parse_sections(fields, ctx, result);
+  parse_sections(fields, ctx, foreign_keys, result);
   sort_by_line(result.errors);
   return result;
 }

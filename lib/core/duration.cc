@@ -1,9 +1,27 @@
 #include "lib/core/duration.h"
 
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace understudy {
+
+namespace {
+
+// Milliseconds in one `unit`, or 0 for an unknown unit.
+double millis_per_unit(const std::string& unit) {
+  if (unit == "ms") return 1;
+  if (unit == "s") return 1000;
+  if (unit == "m") return 60000;
+  if (unit == "h") return 3600000;
+  // Go accepts both the micro sign U+00B5 and the Greek mu U+03BC.
+  if (unit == "us" || unit == "\u00b5s" || unit == "\u03bcs") return 0.001;
+  if (unit == "ns") return 0.000001;
+  return 0;
+}
+
+}  // namespace
 
 Result<Millis> parse_duration(std::string_view text) {
   std::string s(text);
@@ -16,29 +34,30 @@ Result<Millis> parse_duration(std::string_view text) {
   size_t i = 0;
   while (i < s.size()) {
     size_t start = i;
-    while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+    size_t digits = 0, dots = 0;
+    for (; i < s.size(); ++i) {
+      if (std::isdigit(static_cast<unsigned char>(s[i]))) {
+        ++digits;
+      } else if (s[i] == '.') {
+        ++dots;
+      } else {
+        break;
+      }
+    }
     if (i == start) return bad("expected a number");
+    // strtod would silently read "1.2.3" as 1.2 and "." as 0.
+    if (digits == 0 || dots > 1) return bad("malformed number");
     double value = std::strtod(s.substr(start, i - start).c_str(), nullptr);
     size_t unit_start = i;
-    while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
+    // Unit bytes: letters, plus the UTF-8 bytes of "µs" / "μs" (isalpha rejects them).
+    while (i < s.size() && (std::isalpha(static_cast<unsigned char>(s[i])) ||
+                            static_cast<unsigned char>(s[i]) >= 0x80)) {
+      ++i;
+    }
     std::string unit = s.substr(unit_start, i - unit_start);
-    double scale;
-    if (unit == "ms")
-      scale = 1;
-    else if (unit == "s")
-      scale = 1000;
-    else if (unit == "m")
-      scale = 60000;
-    else if (unit == "h")
-      scale = 3600000;
-    else if (unit == "us" || unit == "µs")
-      scale = 0.001;
-    else if (unit == "ns")
-      scale = 0.000001;
-    else if (unit.empty())
-      return bad("missing unit");
-    else
-      return bad("unknown unit");
+    if (unit.empty()) return bad("missing unit");
+    double scale = millis_per_unit(unit);
+    if (scale == 0) return bad("unknown unit");
     total_ms += value * scale;
   }
   if (!std::isfinite(total_ms) || total_ms > 1e15) return bad("too large");

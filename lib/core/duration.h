@@ -16,7 +16,7 @@ namespace understudy {
 // "1m30s" -> 90000 ms. Fractions round to the nearest millisecond. Errors name the input.
 Result<Millis> parse_duration(std::string_view text);
 
-// "1.2 s", "850 ms": for reports and messages.
+// "850 ms" below 10 s, "12.5 s" from there on: for reports and messages.
 std::string format_millis(std::int64_t ms);
 
 }  // namespace understudy

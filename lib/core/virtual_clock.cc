@@ -1,6 +1,7 @@
 #include "lib/core/virtual_clock.h"
 
-#include <pthread.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 
 #include "lib/core/cancel.h"
 
@@ -9,24 +10,29 @@ namespace understudy {
 struct VirtualClock::SleepState {
   bool cancelled = false;
   bool has_event = false;  // a wake event for this sleep is queued
-  bool woken = false;      // the controller has handed the baton back
+  bool woken = false;      // run() has switched back into the participant
   EventKey key;
 };
 
+struct VirtualClock::Context {
+  ucontext_t uc;
+};
+
 struct VirtualClock::Participant {
-  std::condition_variable cv;
-  bool running = false;  // holds the baton
-  bool quit = false;
+  Context context;
+  void* stack = nullptr;  // mmap'ed, with a guard page at the low end
+  bool started = false;   // context made; the fiber is parked in fiber_loop or in a sleep
+  bool finished = false;  // the work returned; run() recycles the participant
   std::function<void()> work;
   SleepState* sleep = nullptr;  // set while sleeping
-  pthread_t thread{};
-  bool started = false;
 };
 
 namespace {
-thread_local void* tl_clock = nullptr;
+// The clock and participant of the fiber running on this thread (null outside fibers).
+thread_local VirtualClock* tl_clock = nullptr;
 thread_local void* tl_participant = nullptr;
 constexpr size_t kParticipantStack = 512 * 1024;
+constexpr size_t kGuardPage = 4096;
 }  // namespace
 
 WallTime VirtualClock::default_wall_start() {
@@ -34,20 +40,14 @@ WallTime VirtualClock::default_wall_start() {
 }
 
 VirtualClock::VirtualClock(Millis start, WallTime wall_start)
-    : now_(TimePoint{} + start), wall_start_(wall_start - start) {}
+    : controller_(std::make_unique<Context>()),
+      now_(TimePoint{} + start),
+      wall_start_(wall_start - start) {}
 
 VirtualClock::~VirtualClock() {
-  std::vector<Participant*> to_join;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    quitting_ = true;
-    for (auto& p : participants_) {
-      p->quit = true;
-      p->cv.notify_all();
-      if (p->started) to_join.push_back(p.get());
-    }
+  for (auto& p : participants_) {
+    if (p->stack) munmap(p->stack, kParticipantStack);
   }
-  for (Participant* p : to_join) pthread_join(p->thread, nullptr);
 }
 
 TimePoint VirtualClock::now() {
@@ -130,6 +130,7 @@ SleepResult VirtualClock::participant_sleep(Participant* p, TimePoint deadline,
     }
     p->sleep = &state;
   }
+  // May run at once (token already cancelled), or later from a timer or another thread.
   CancelSubscription sub(cancel, [this, p, &state] {
     std::lock_guard<std::mutex> lock(mu_);
     if (state.cancelled || state.woken) return;
@@ -140,11 +141,13 @@ SleepResult VirtualClock::participant_sleep(Participant* p, TimePoint deadline,
     state.key = push_event_locked(now_, std::move(ev));
     state.has_event = true;
   });
+  tl_clock = nullptr;
+  tl_participant = nullptr;
+  swapcontext(&p->context.uc, &controller_->uc);  // back to run() until our event comes
+  tl_clock = this;
+  tl_participant = p;
   {
-    std::unique_lock<std::mutex> lock(mu_);
-    p->running = false;
-    controller_cv_.notify_all();
-    p->cv.wait(lock, [p] { return p->running || p->quit; });
+    std::lock_guard<std::mutex> lock(mu_);
     p->sleep = nullptr;
   }
   sub.reset();
@@ -162,60 +165,58 @@ void VirtualClock::spawn(std::function<void()> fn) {
     p = participants_.back().get();
   }
   p->work = std::move(fn);
+  p->finished = false;
   ++live_;
-  if (!p->started) start_worker_locked(p);
   Event ev;
   ev.wake = p;
   push_event_locked(now_, std::move(ev));
 }
 
-void VirtualClock::start_worker_locked(Participant* p) {
-  struct Start {
-    VirtualClock* clock;
-    Participant* p;
-  };
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, kParticipantStack);
-  auto* start = new Start{this, p};
-  int rc = pthread_create(
-      &p->thread, &attr,
-      [](void* arg) -> void* {
-        auto* s = static_cast<Start*>(arg);
-        s->clock->worker_loop(s->p);
-        delete s;
-        return nullptr;
-      },
-      start);
-  pthread_attr_destroy(&attr);
-  if (rc != 0) {
-    delete start;
-    // Without a thread the participant can never run: account it as finished.
-    p->work = nullptr;
-    --live_;
-    idle_.push_back(p);
-    return;
-  }
-  p->started = true;
+void VirtualClock::fiber_entry() {
+  VirtualClock* self = tl_clock;
+  self->fiber_loop(static_cast<Participant*>(tl_participant));
 }
 
-void VirtualClock::worker_loop(Participant* p) {
-  tl_clock = this;
-  tl_participant = p;
-  std::unique_lock<std::mutex> lock(mu_);
+// A participant's whole life: run the work, park, and run the next work it is given. Never
+// returns (a fiber that returned would end the thread).
+void VirtualClock::fiber_loop(Participant* p) {
   while (true) {
-    p->cv.wait(lock, [p] { return p->running || p->quit; });
-    if (p->quit) return;
     std::function<void()> work = std::move(p->work);
     p->work = nullptr;
-    lock.unlock();
     if (work) work();
-    lock.lock();
-    --live_;
-    idle_.push_back(p);
-    p->running = false;
-    controller_cv_.notify_all();
+    work = nullptr;
+    p->finished = true;
+    tl_clock = nullptr;
+    tl_participant = nullptr;
+    swapcontext(&p->context.uc, &controller_->uc);
+    tl_clock = this;
+    tl_participant = p;
   }
+}
+
+void VirtualClock::resume(Participant* p) {
+  if (!p->started) {
+    void* stack = mmap(nullptr, kParticipantStack, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+      p->finished = true;  // without a stack it can never run: account it as finished
+      p->work = nullptr;
+      return;
+    }
+    mprotect(stack, kGuardPage, PROT_NONE);  // an overflow faults instead of corrupting
+    p->stack = stack;
+    getcontext(&p->context.uc);
+    p->context.uc.uc_stack.ss_sp = stack;
+    p->context.uc.uc_stack.ss_size = kParticipantStack;
+    p->context.uc.uc_link = nullptr;
+    makecontext(&p->context.uc, &VirtualClock::fiber_entry, 0);
+    p->started = true;
+  }
+  tl_clock = this;
+  tl_participant = p;
+  swapcontext(&controller_->uc, &p->context.uc);
+  tl_clock = nullptr;
+  tl_participant = nullptr;
 }
 
 void VirtualClock::wake_deadlocked_locked() {
@@ -233,7 +234,6 @@ void VirtualClock::wake_deadlocked_locked() {
 
 void VirtualClock::run() {
   std::unique_lock<std::mutex> lock(mu_);
-  running_ = true;
   while (live_ > 0) {
     if (events_.empty()) {
       // Every live participant sleeps forever: wake them as cancelled rather than hang.
@@ -256,11 +256,15 @@ void VirtualClock::run() {
       p->sleep->has_event = false;
       p->sleep->woken = true;
     }
-    p->running = true;
-    p->cv.notify_all();
-    controller_cv_.wait(lock, [p] { return !p->running; });
+    lock.unlock();
+    resume(p);
+    lock.lock();
+    if (p->finished) {
+      p->finished = false;
+      --live_;
+      idle_.push_back(p);
+    }
   }
-  running_ = false;
 }
 
 }  // namespace understudy

@@ -23,7 +23,7 @@ Status validate_message(const Json& m, size_t i) {
   std::string r = role->get<std::string>();
   if (!valid_role(r)) {
     return invalid_argument(
-        at + ".role \"" + r + "\" is not one of system, developer, user, assistant, tool",
+        at + ".role \"" + r + "\" is not one of system, developer, user, assistant, tool, function",
         at + ".role");
   }
   auto content = m.find("content");
@@ -106,6 +106,18 @@ Status read_stream_flags(const Json& body, ChatRequest& req) {
   return Status::Ok();
 }
 
+// e.byte counts from 1; report the 0-based offset of the offending byte, and drop the
+// library's "[json.exception.parse_error.101] " tag, which means nothing to a caller.
+std::string json_error_message(const nlohmann::json::parse_error& e) {
+  std::string what = e.what();
+  size_t tag_end = what.find("] ");
+  if (what.rfind("[json.exception.", 0) == 0 && tag_end != std::string::npos) {
+    what.erase(0, tag_end + 2);
+  }
+  std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+  return "request body is not valid JSON at byte offset " + std::to_string(offset) + ": " + what;
+}
+
 }  // namespace
 
 Result<ChatRequest> parse_chat_request(std::string_view bytes) {
@@ -113,8 +125,7 @@ Result<ChatRequest> parse_chat_request(std::string_view bytes) {
   try {
     req.body = Json::parse(bytes.begin(), bytes.end());
   } catch (const nlohmann::json::parse_error& e) {
-    return invalid_argument("request body is not valid JSON: parse error at byte " +
-                            std::to_string(e.byte) + ": " + e.what());
+    return invalid_argument(json_error_message(e));
   }
   if (!req.body.is_object()) return invalid_argument("request body must be a JSON object");
   auto model = req.body.find("model");

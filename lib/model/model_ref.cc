@@ -1,5 +1,7 @@
 #include "lib/model/model_ref.h"
 
+#include <cstdio>
+
 namespace understudy {
 
 namespace {
@@ -9,6 +11,29 @@ bool has_bad_char(std::string_view s) {
   }
   return false;
 }
+
+// The reference in double quotes, control characters escaped so that a stray newline or
+// escape sequence in a request cannot garble the message or the log line it ends up in.
+std::string quote(std::string_view text) {
+  std::string out(1, '"');
+  for (unsigned char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  out.push_back('"');
+  return out;
+}
 }  // namespace
 
 bool looks_like_model_ref(std::string_view text) {
@@ -16,10 +41,7 @@ bool looks_like_model_ref(std::string_view text) {
 }
 
 Result<ModelRef> parse_model_ref(std::string_view text) {
-  // Built by append: g++ 12 warns falsely (-Wrestrict, PR105329) on "\"" + std::string(...).
-  std::string quoted(1, '"');
-  quoted.append(text);
-  quoted.push_back('"');
+  std::string quoted = quote(text);
   if (text.empty()) return invalid_argument("model reference is empty (expected provider/model)");
   size_t slash = text.find('/');
   if (slash == std::string_view::npos) {

@@ -5,6 +5,7 @@
 #include "lib/providers/anthropic_response.h"
 #include "lib/providers/anthropic_stream.h"
 #include "lib/providers/error_text.h"
+#include "lib/providers/upstream_request.h"
 #include "lib/transport/retry_after.h"
 
 namespace understudy {
@@ -19,37 +20,21 @@ class AnthropicAdapter final : public ProviderAdapter {
   ProviderType type() const override { return ProviderType::kAnthropic; }
 
   Capabilities default_capabilities(const std::string&) const override {
-    Capabilities c;
-    c.streaming = true;
-    c.tools = true;
-    c.vision = true;
-    c.json_mode = true;
-    c.prefill = true;  // a final assistant turn is continued, not answered anew
-    c.context_window = kClaudeContextWindow;
-    return c;
+    // A final assistant turn is continued, not answered anew: prefill.
+    return standard_capabilities(/*prefill=*/true, kClaudeContextWindow);
   }
 
   Result<BuiltRequest> build_request(const ChatRequest& request, const AttemptTarget& target,
                                      const BuildOptions& options) const override {
-    auto url = split_url(target.provider->base_url);
-    if (!url) {
-      return invalid_argument("provider " + target.provider->name + ": invalid base_url \"" +
-                              target.provider->base_url + "\"");
-    }
+    auto http = start_upstream_request(*target.provider, "/messages");
+    if (!http.ok()) return http.status();
     BuiltRequest out;
     auto body = anthropic_request_body(request, target, options, out.dropped_params);
     if (!body.ok()) return body.status();
-    out.http.method = "POST";
-    out.http.base_url = url->base;
-    out.http.path = url->path + "/messages";
+    out.http = std::move(*http);
     out.http.body = body->dump();
-    Headers& h = out.http.headers;
-    h.emplace_back("content-type", "application/json");
-    h.emplace_back("anthropic-version", kAnthropicVersion);
-    h.emplace_back("accept", options.stream ? "text/event-stream" : "application/json");
-    if (options.stream) h.emplace_back("accept-encoding", "identity");
-    if (!target.key_value.empty()) h.emplace_back("x-api-key", target.key_value);
-    for (const auto& [k, v] : target.provider->headers) set_header(h, k, v);
+    add_upstream_headers(out.http, options.stream, AuthHeader{"x-api-key", ""}, target.key_value,
+                         *target.provider, {{"anthropic-version", kAnthropicVersion}});
     return out;
   }
 

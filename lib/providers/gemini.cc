@@ -6,6 +6,7 @@
 #include "lib/providers/gemini_request.h"
 #include "lib/providers/gemini_response.h"
 #include "lib/providers/gemini_stream.h"
+#include "lib/providers/upstream_request.h"
 
 namespace understudy {
 
@@ -16,37 +17,23 @@ class GeminiAdapter final : public ProviderAdapter {
   ProviderType type() const override { return ProviderType::kGemini; }
 
   Capabilities default_capabilities(const std::string&) const override {
-    Capabilities c;
-    c.streaming = true;
-    c.tools = true;
-    c.vision = true;
-    c.json_mode = true;
-    c.prefill = false;  // a trailing model turn is not reliably continued
-    c.context_window = 1048576;
-    return c;
+    // A trailing model turn is not reliably continued: no prefill.
+    return standard_capabilities(/*prefill=*/false, 1048576);
   }
 
   Result<BuiltRequest> build_request(const ChatRequest& request, const AttemptTarget& target,
                                      const BuildOptions& options) const override {
-    auto url = split_url(target.provider->base_url);
-    if (!url) {
-      return invalid_argument("provider " + target.provider->name + ": invalid base_url \"" +
-                              target.provider->base_url + "\"");
-    }
+    auto http = start_upstream_request(*target.provider,
+                                       gemini_method_path("", target.ref.model, options.stream));
+    if (!http.ok()) return http.status();
     auto body = translate_gemini_request(request.body, target.ref.model, options.assistant_prefix);
     if (!body.ok()) return body.status();
     BuiltRequest out;
-    out.http.method = "POST";
-    out.http.base_url = url->base;
-    out.http.path = gemini_method_path(url->path, target.ref.model, options.stream);
+    out.http = std::move(*http);
     out.http.body = body->body.dump();
     out.dropped_params = std::move(body->dropped_params);
-    Headers& h = out.http.headers;
-    h.emplace_back("Content-Type", "application/json");
-    h.emplace_back("Accept", options.stream ? "text/event-stream" : "application/json");
-    if (options.stream) h.emplace_back("Accept-Encoding", "identity");
-    if (!target.key_value.empty()) h.emplace_back("x-goog-api-key", target.key_value);
-    for (const auto& [k, v] : target.provider->headers) set_header(h, k, v);
+    add_upstream_headers(out.http, options.stream, AuthHeader{"x-goog-api-key", ""},
+                         target.key_value, *target.provider);
     return out;
   }
 

@@ -3,6 +3,7 @@
 #include "lib/providers/error_text.h"
 #include "lib/providers/param_policy.h"
 #include "lib/providers/sse.h"
+#include "lib/providers/upstream_request.h"
 #include "lib/transport/retry_after.h"
 
 namespace understudy {
@@ -71,6 +72,15 @@ const Json* error_object(const Json& body) {
   return nullptr;
 }
 
+// OpenRouter (and recent vLLM) mirror the HTTP status in a numeric error code. For errors
+// inside a 200 (a stream event, or a non-streaming body) that is the only status there is.
+int status_from_error_code(const Json& err) {
+  auto it = err.find("code");
+  if (it == err.end() || !it->is_number_integer()) return 0;
+  std::int64_t code = it->get<std::int64_t>();
+  return code >= 400 && code <= 599 ? static_cast<int>(code) : 0;
+}
+
 Failure failure_from_error_object(int status, const Json* err, std::string_view raw) {
   Failure f;
   f.upstream_status = status;
@@ -134,11 +144,7 @@ class OpenAIStreamDecoder final : public StreamDecoder {
     if (const Json* err = (j.contains("error") || e.event == "error") ? error_object(j) : nullptr) {
       StreamEvent ev;
       ev.kind = StreamEvent::Kind::kFailure;
-      int status = 0;
-      if (err->contains("code") && (*err)["code"].is_number_integer()) {
-        status = (*err)["code"].get<int>();  // OpenRouter
-      }
-      ev.failure = failure_from_error_object(status, err, e.data);
+      ev.failure = failure_from_error_object(status_from_error_code(*err), err, e.data);
       ev.failure.upstream_status = 0;  // arrived inside a 200
       ended_ = true;
       out.push_back(std::move(ev));
@@ -162,31 +168,16 @@ class OpenAIAdapter final : public ProviderAdapter {
   ProviderType type() const override { return ProviderType::kOpenAI; }
 
   Capabilities default_capabilities(const std::string&) const override {
-    Capabilities c;
-    c.streaming = true;
-    c.tools = true;
-    c.vision = true;
-    c.json_mode = true;
-    c.prefill = false;  // OpenAI answers a trailing assistant message anew
-    return c;
+    // OpenAI answers a trailing assistant message anew: no prefill.
+    return standard_capabilities(/*prefill=*/false, std::nullopt);
   }
 
   Result<BuiltRequest> build_request(const ChatRequest& request, const AttemptTarget& target,
                                      const BuildOptions& options) const override {
-    // `type = "mock"` providers are answered in process by a transport that ignores the
-    // host, and the config leaves their base_url empty: use a placeholder address.
-    const ProviderConfig& provider = *target.provider;
-    bool in_process = provider.type == ProviderType::kMock && provider.base_url.empty();
-    auto url = split_url(in_process ? std::string("http://in-process.mock.invalid/v1")
-                                    : provider.base_url);
-    if (!url) {
-      return invalid_argument("provider " + target.provider->name + ": invalid base_url \"" +
-                              target.provider->base_url + "\"");
-    }
+    auto http = start_upstream_request(*target.provider, openai_chat_path(""));
+    if (!http.ok()) return http.status();
     BuiltRequest out;
-    out.http.method = "POST";
-    out.http.base_url = url->base;
-    out.http.path = openai_chat_path(url->path);
+    out.http = std::move(*http);
     Json body = request.body;
     body["model"] = target.ref.model;
     body.erase("fallbacks");
@@ -204,12 +195,8 @@ class OpenAIAdapter final : public ProviderAdapter {
           Json{{"role", "assistant"}, {"content", *options.assistant_prefix}});
     }
     out.http.body = body.dump();
-    Headers& h = out.http.headers;
-    h.emplace_back("Content-Type", "application/json");
-    h.emplace_back("Accept", options.stream ? "text/event-stream" : "application/json");
-    if (options.stream) h.emplace_back("Accept-Encoding", "identity");
-    if (!target.key_value.empty()) h.emplace_back("Authorization", "Bearer " + target.key_value);
-    for (const auto& [k, v] : target.provider->headers) set_header(h, k, v);
+    add_upstream_headers(out.http, options.stream, AuthHeader{"Authorization", "Bearer "},
+                         target.key_value, *target.provider);
     return out;
   }
 
@@ -224,7 +211,8 @@ class OpenAIAdapter final : public ProviderAdapter {
       return f;
     }
     if (const Json* err = j.contains("error") ? error_object(j) : nullptr) {
-      Failure f = failure_from_error_object(0, err, response.body);
+      Failure f = failure_from_error_object(status_from_error_code(*err), err, response.body);
+      f.upstream_status = 0;  // the reply itself was a 2xx
       return f;
     }
     auto ch = j.find("choices");

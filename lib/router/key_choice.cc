@@ -21,7 +21,9 @@ struct Candidates {
   int absent = 0, filtered = 0, failed = 0, cooling = 0;
 };
 
-Candidates collect(const KeyQuery& q, const HealthState& health, const std::string& except) {
+// `allow_cooling` lets cooling keys in (only asked for when no other key is left).
+Candidates collect(const KeyQuery& q, const HealthState& health, const std::string& except,
+                   bool allow_cooling) {
   Candidates c;
   for (const KeyConfig& k : q.provider->keys) {
     if (k.name == except) continue;
@@ -31,7 +33,7 @@ Candidates collect(const KeyQuery& q, const HealthState& health, const std::stri
       ++c.filtered;
     } else if (q.failed && q.failed->count(k.name)) {
       ++c.failed;
-    } else if (!q.allow_cooling && health.cooling_until(q.provider->name, k.name, q.now)) {
+    } else if (!allow_cooling && health.cooling_until(q.provider->name, k.name, q.now)) {
       ++c.cooling;
     } else {
       c.keys.push_back(&k);
@@ -69,7 +71,10 @@ KeyChoiceResult choose_key(const KeyQuery& q, const HealthState& health, Random&
     r.choice = KeyChoice{};
     return r;
   }
-  Candidates c = collect(q, health, "");
+  // A cooling key is used only when no other is left: on the last target a dead key must
+  // not keep costing every other request an attempt.
+  Candidates c = collect(q, health, "", false);
+  if (c.keys.empty() && q.allow_cooling) c = collect(q, health, "", true);
   if (c.keys.empty()) {
     r.why = explain(q, c);
     return r;
@@ -88,7 +93,7 @@ KeyChoiceResult choose_key(const KeyQuery& q, const HealthState& health, Random&
 bool has_other_key(const KeyQuery& q, const HealthState& health, const std::string& except) {
   if (!q.provider->needs_key && q.provider->keys.empty()) return false;
   if (q.provider->allow_direct_keys && !q.direct_key.empty()) return false;
-  return !collect(q, health, except).keys.empty();
+  return !collect(q, health, except, q.allow_cooling).keys.empty();
 }
 
 }  // namespace understudy

@@ -1,7 +1,8 @@
 // Key choice for one attempt (design §5, issue "Key choice"): weighted random among the
 // provider's keys that are present, whose `models` globs allow the model, that have not
 // already failed in this request, and that are not cooling down. When the target is the
-// last one left, cooling keys are allowed (a cooling provider beats no answer).
+// last one left and every such key is cooling, cooling keys are allowed (a cooling provider
+// beats no answer); a key that is not cooling is always preferred.
 // Providers that need no key yield an empty choice with no error. A client-supplied key is
 // used when the provider allows direct keys. Pure apart from the Random draw.
 #pragma once

@@ -74,38 +74,22 @@ RouteResult RequestRun::run() {
 
 RequestRun::TargetResult RequestRun::run_target(int ti) {
   const ModelRef& ref = plan_.targets[ti];
-  const ProviderConfig* provider = deps_.config->provider(ref.provider);
-  if (auto gap = capability_gap(needs_, effective_capabilities(*provider, ref.model))) {
+  TargetState st;
+  st.index = ti;
+  st.provider = deps_.config->provider(ref.provider);
+  st.target = AttemptTarget{ref, st.provider, nullptr, ""};
+  st.later = ti + 1 < static_cast<int>(plan_.targets.size());
+  if (auto gap = capability_gap(needs_, effective_capabilities(*st.provider, ref.model))) {
     skip(ti, *gap);
     return TargetResult::kMoveOn;
   }
-  bool later = ti + 1 < static_cast<int>(plan_.targets.size());
-  AttemptTarget target{ref, provider, nullptr, ""};
-  int retries_used = 0, tries = 0;
-  std::optional<KeyChoice> key;
-  bool reuse_key = false;
   while (true) {
-    if (caller_gone()) {
-      final_failure_ = make_local_failure(FailureClass::kCancelled, "the caller went away");
+    if (auto stop = stop_reason()) {
+      final_failure_ = *stop;
       return TargetResult::kStop;
     }
-    if (out_of_time()) {
-      final_failure_ = make_local_failure(FailureClass::kTimeout, "request deadline exceeded");
-      return TargetResult::kStop;
-    }
-    KeyQuery q{provider, ref.model,       &failed_keys_[provider->name],
-               !later,   ctx_.direct_key, deps_.clock->now()};
-    if (!reuse_key) {
-      KeyChoiceResult kc = choose_key(q, *deps_.health, *deps_.random);
-      if (!kc.choice) {
-        skip(ti, kc.why);
-        return TargetResult::kMoveOn;
-      }
-      key = kc.choice;
-    }
-    target.key = key->key;
-    target.key_value = key->value;
-    AttemptRun run = run_attempt(ti, target, ++tries, std::nullopt);
+    if (!st.reuse_key && !pick_key(st)) return TargetResult::kMoveOn;
+    AttemptRun run = run_attempt(ti, st.target, ++st.tries, std::nullopt);
     if (run.not_expressible) {
       skip(ti, run.record.message);
       return TargetResult::kMoveOn;
@@ -113,81 +97,109 @@ RequestRun::TargetResult RequestRun::run_target(int ti) {
     if (run.outcome.ok) {
       emit_attempt(run.record);
       record_.dropped_params = run.dropped_params;
-      if (!stream_) {
-        served_ = succeed_plain(ti, run);
-        return TargetResult::kServed;
-      }
-      record_.ok = true;
-      record_.http_status = 200;
-      finish_record();
-      relay_->finish_ok(record_);
-      record_.usage = relay_->usage();
-      if (deps_.events) deps_.events->on_request(record_);
-      if (ctx_.observer) ctx_.observer->on_request(record_);
-      served_ = RouteResult{true, 200, {}, {}, std::nullopt, record_};
+      served_ = stream_ ? finish_stream_ok() : succeed_plain(ti, run);
       return TargetResult::kServed;
     }
-    Failure f = run.outcome.failure;
     if (stream_ && relay_->committed()) {
       run.record.decision = "continue";
       emit_attempt(run.record);
-      return handle_cut(ti, target, retries_used, f);
+      return handle_cut(ti, st.target, st.retries_used, run.outcome.failure);
     }
-    note_failure(ti, f);
-    if (f.cls == FailureClass::kCancelled) {
-      run.record.decision = "stop";
-      emit_attempt(run.record);
-      final_failure_ = f;
-      return TargetResult::kStop;
-    }
-    DecisionInput in;
-    in.cls = f.cls;
-    in.retries_used = retries_used;
-    in.max_retries = provider->retry.max_retries;
-    in.another_key = has_other_key(q, *deps_.health, key->name);
-    in.later_target = later;
-    in.fallbacks_allowed = fallbacks_allowed_;
-    in.on_content_policy = deps_.config->fallback.on_content_policy;
-    in.retry_after = f.retry_after;
-    in.backoff = backoff_delay(provider->retry, retries_used + 1, *deps_.random);
-    in.max_hint_wait = provider->retry.backoff_max;
-    in.remaining = remaining();
-    in.rate_limit_cooldown = provider->retry.rate_limit_cooldown;
-    in.key_failure_cooldown = provider->retry.key_failure_cooldown;
-    Decision d = decide(in);
-    TimePoint now = deps_.clock->now();
-    std::string why = std::string(failure_class_name(f.cls));
-    if (d.key_cooldown && key->name != "client") {
-      deps_.health->cool_down(provider->name, key->name, add_saturating(now, *d.key_cooldown), why);
-    }
-    if (d.provider_cooldown) {
-      deps_.health->cool_down(provider->name, "", add_saturating(now, *d.provider_cooldown), why);
-    }
-    run.record.decision = decision_action_name(d.action);
-    emit_attempt(run.record);
-    switch (d.action) {
-      case DecisionAction::kRetry:
-        ++retries_used;
-        ++record_.retries;
-        reuse_key = true;
-        if (deps_.clock->sleep_until(add_saturating(now, d.wait), ctx_.cancel.get()) ==
-            SleepResult::kCancelled) {
-          final_failure_ = make_local_failure(FailureClass::kCancelled, "the caller went away");
-          return TargetResult::kStop;
-        }
-        continue;
-      case DecisionAction::kNextKey:
-        failed_keys_[provider->name].insert(key->name);
-        reuse_key = false;
-        continue;
-      case DecisionAction::kNextTarget:
-        if (key_class(f.cls)) failed_keys_[provider->name].insert(key->name);
-        ++record_.fallbacks;
-        return TargetResult::kMoveOn;
-      case DecisionAction::kStop:
-        return TargetResult::kStop;
-    }
+    if (auto next = after_failure(st, run)) return *next;
   }
+}
+
+std::optional<Failure> RequestRun::stop_reason() const {
+  if (caller_gone()) return make_local_failure(FailureClass::kCancelled, "the caller went away");
+  if (out_of_time()) return make_local_failure(FailureClass::kTimeout, "request deadline exceeded");
+  return std::nullopt;
+}
+
+KeyQuery RequestRun::key_query(const TargetState& st) {
+  return KeyQuery{st.provider, st.target.ref.model, &failed_keys_[st.provider->name],
+                  !st.later,   ctx_.direct_key,     deps_.clock->now()};
+}
+
+bool RequestRun::pick_key(TargetState& st) {
+  KeyChoiceResult kc = choose_key(key_query(st), *deps_.health, *deps_.random);
+  if (!kc.choice) {
+    skip(st.index, kc.why);
+    return false;
+  }
+  st.key = *kc.choice;
+  st.target.key = st.key.key;
+  st.target.key_value = st.key.value;
+  return true;
+}
+
+Decision RequestRun::decide_after(const TargetState& st, const Failure& f) {
+  const RetryPolicy& retry = st.provider->retry;
+  DecisionInput in;
+  in.cls = f.cls;
+  in.retries_used = st.retries_used;
+  in.max_retries = retry.max_retries;
+  in.another_key = has_other_key(key_query(st), *deps_.health, st.key.name);
+  in.later_target = st.later;
+  in.fallbacks_allowed = fallbacks_allowed_;
+  in.on_content_policy = deps_.config->fallback.on_content_policy;
+  in.retry_after = f.retry_after;
+  in.backoff = backoff_delay(retry, st.retries_used + 1, *deps_.random);
+  in.max_hint_wait = retry.backoff_max;
+  in.remaining = remaining();
+  in.rate_limit_cooldown = retry.rate_limit_cooldown;
+  in.key_failure_cooldown = retry.key_failure_cooldown;
+  return decide(in);
+}
+
+void RequestRun::apply_cooldowns(const TargetState& st, const Decision& d, const Failure& f) {
+  TimePoint now = deps_.clock->now();
+  std::string why = failure_class_name(f.cls);
+  const std::string& provider = st.provider->name;
+  if (d.key_cooldown && st.key.name != "client") {
+    deps_.health->cool_down(provider, st.key.name, add_saturating(now, *d.key_cooldown), why);
+  }
+  if (d.provider_cooldown) {
+    deps_.health->cool_down(provider, "", add_saturating(now, *d.provider_cooldown), why);
+  }
+}
+
+// Classifies what to do after a failed attempt and does it. nullopt: try again on this target.
+std::optional<RequestRun::TargetResult> RequestRun::after_failure(TargetState& st,
+                                                                  AttemptRun& run) {
+  const Failure& f = run.outcome.failure;
+  note_failure(st.index, f);
+  if (f.cls == FailureClass::kCancelled) {
+    run.record.decision = "stop";
+    emit_attempt(run.record);
+    final_failure_ = f;
+    return TargetResult::kStop;
+  }
+  Decision d = decide_after(st, f);
+  apply_cooldowns(st, d, f);
+  run.record.decision = decision_action_name(d.action);
+  emit_attempt(run.record);
+  switch (d.action) {
+    case DecisionAction::kRetry:
+      ++st.retries_used;
+      ++record_.retries;
+      st.reuse_key = true;
+      if (deps_.clock->sleep_for(d.wait, ctx_.cancel.get()) == SleepResult::kCancelled) {
+        final_failure_ = make_local_failure(FailureClass::kCancelled, "the caller went away");
+        return TargetResult::kStop;
+      }
+      return std::nullopt;
+    case DecisionAction::kNextKey:
+      failed_keys_[st.provider->name].insert(st.key.name);
+      st.reuse_key = false;
+      return std::nullopt;
+    case DecisionAction::kNextTarget:
+      if (key_class(f.cls)) failed_keys_[st.provider->name].insert(st.key.name);
+      ++record_.fallbacks;
+      return TargetResult::kMoveOn;
+    case DecisionAction::kStop:
+      return TargetResult::kStop;
+  }
+  return TargetResult::kStop;
 }
 
 RequestRun::AttemptRun RequestRun::run_attempt(int ti, const AttemptTarget& target, int try_number,
@@ -346,9 +358,23 @@ RouteResult RequestRun::succeed_plain(int ti, AttemptRun& run) {
   record_.usage = resp.usage();
   finish_record();
   b["extra_fields"] = extra_fields_json(record_);
+  emit_request();
+  return RouteResult{true, 200, std::move(resp), {}, std::nullopt, record_};
+}
+
+RouteResult RequestRun::finish_stream_ok() {
+  record_.ok = true;
+  record_.http_status = 200;
+  finish_record();
+  relay_->finish_ok(record_);
+  record_.usage = relay_->usage();
+  emit_request();
+  return RouteResult{true, 200, {}, {}, std::nullopt, record_};
+}
+
+void RequestRun::emit_request() {
   if (deps_.events) deps_.events->on_request(record_);
   if (ctx_.observer) ctx_.observer->on_request(record_);
-  return RouteResult{true, 200, std::move(resp), {}, std::nullopt, record_};
 }
 
 RouteResult RequestRun::plan_error(const Status& s) {
@@ -365,8 +391,7 @@ RouteResult RequestRun::plan_error(const Status& s) {
   r.http_status = 400;
   r.error = Json{{"error", openai_error_object(f)}, {"extra_fields", extra_fields_json(record_)}};
   r.record = record_;
-  if (deps_.events) deps_.events->on_request(record_);
-  if (ctx_.observer) ctx_.observer->on_request(record_);
+  emit_request();
   return r;
 }
 
@@ -400,8 +425,7 @@ RouteResult RequestRun::finish_failure() {
   r.error = Json{{"error", openai_error_object(f)}, {"extra_fields", extra_fields_json(record_)}};
   r.retry_after = f.retry_after;
   r.record = record_;
-  if (deps_.events) deps_.events->on_request(record_);
-  if (ctx_.observer) ctx_.observer->on_request(record_);
+  emit_request();
   return r;
 }
 

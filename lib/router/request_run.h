@@ -15,6 +15,7 @@
 
 #include "lib/router/attempt.h"
 #include "lib/router/capability_check.h"
+#include "lib/router/decision.h"
 #include "lib/router/key_choice.h"
 #include "lib/router/plan.h"
 #include "lib/router/router.h"
@@ -40,7 +41,25 @@ class RequestRun final : public CommitListener {
     bool not_expressible = false;  // the adapter cannot build this request
   };
 
+  // Per-target loop state.
+  struct TargetState {
+    int index = 0;
+    const ProviderConfig* provider = nullptr;
+    AttemptTarget target;
+    KeyChoice key;
+    bool later = false;  // a later target exists
+    int retries_used = 0;
+    int tries = 0;
+    bool reuse_key = false;  // the next try retries the same key
+  };
+
   TargetResult run_target(int ti);
+  std::optional<Failure> stop_reason() const;
+  KeyQuery key_query(const TargetState& st);
+  bool pick_key(TargetState& st);
+  Decision decide_after(const TargetState& st, const Failure& f);
+  void apply_cooldowns(const TargetState& st, const Decision& d, const Failure& f);
+  std::optional<TargetResult> after_failure(TargetState& st, AttemptRun& run);
   AttemptRun run_attempt(int ti, const AttemptTarget& target, int try_number,
                          const std::optional<std::string>& prefix);
   HookVerdict run_hooks(const AttemptInfo& info);
@@ -58,6 +77,8 @@ class RequestRun final : public CommitListener {
   std::optional<std::string> prefill_gap(int tj) const;
 
   RouteResult succeed_plain(int ti, AttemptRun& run);
+  RouteResult finish_stream_ok();  // the stream ended properly: final chunks, [DONE], events
+  void emit_request();
   RouteResult finish_failure();
   RouteResult plan_error(const Status& s);
   void finish_record();

@@ -22,14 +22,7 @@ bool RequestRun::try_continuation(int tj, AttemptTarget& target, int try_number)
   emit_attempt(run.record);
   if (!run.outcome.ok) return false;
   record_.continued = true;
-  record_.ok = true;
-  record_.http_status = 200;
-  finish_record();
-  relay_->finish_ok(record_);
-  record_.usage = relay_->usage();
-  if (deps_.events) deps_.events->on_request(record_);
-  if (ctx_.observer) ctx_.observer->on_request(record_);
-  served_ = RouteResult{true, 200, {}, {}, std::nullopt, record_};
+  served_ = finish_stream_ok();
   return true;
 }
 
@@ -78,8 +71,7 @@ RequestRun::TargetResult RequestRun::handle_cut(int ti, AttemptTarget target, in
   Json err{{"error", openai_error_object(cut)}, {"extra_fields", extra_fields_json(record_)}};
   relay_->fail(err);
   record_.usage = relay_->usage();
-  if (deps_.events) deps_.events->on_request(record_);
-  if (ctx_.observer) ctx_.observer->on_request(record_);
+  emit_request();
   served_ = RouteResult{false, 200, {}, err, std::nullopt, record_};
   return TargetResult::kServed;
 }

@@ -1,7 +1,7 @@
 #include "lib/transport/http.h"
 
+#include <algorithm>
 #include <cctype>
-#include <cstdlib>
 
 namespace understudy {
 
@@ -24,14 +24,32 @@ std::optional<std::string> header_value(const Headers& headers, std::string_view
 }
 
 void set_header(Headers& headers, std::string name, std::string value) {
-  for (auto& [k, v] : headers) {
-    if (iequals(k, name)) {
-      v = std::move(value);
-      return;
-    }
+  auto same_name = [&](const auto& h) { return iequals(h.first, name); };
+  auto first = std::find_if(headers.begin(), headers.end(), same_name);
+  if (first == headers.end()) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return;
   }
-  headers.emplace_back(std::move(name), std::move(value));
+  first->second = std::move(value);
+  // Later duplicates would still be sent: "replace" means one value remains.
+  headers.erase(std::remove_if(first + 1, headers.end(), same_name), headers.end());
 }
+
+namespace {
+
+// A port number: 1 to 5 digits, 1..65535; nullopt otherwise (atoi would accept "80x").
+std::optional<int> parse_port(std::string_view text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  int port = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    port = port * 10 + (c - '0');
+  }
+  if (port < 1 || port > 65535) return std::nullopt;
+  return port;
+}
+
+}  // namespace
 
 std::optional<SplitUrl> split_url(std::string_view url) {
   SplitUrl out;
@@ -52,20 +70,21 @@ std::optional<SplitUrl> split_url(std::string_view url) {
   if (authority.front() == '[') {  // IPv6 literal
     size_t close = authority.find(']');
     if (close == std::string_view::npos) return std::nullopt;
+    if (close < 2) return std::nullopt;  // "[]": no address
     host = authority.substr(0, close + 1);
     if (close + 1 < authority.size()) {
       if (authority[close + 1] != ':') return std::nullopt;
-      out.port = std::atoi(std::string(authority.substr(close + 2)).c_str());
+      auto port = parse_port(authority.substr(close + 2));
+      if (!port) return std::nullopt;
+      out.port = *port;
     }
   } else if (size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
     host = authority.substr(0, colon);
-    std::string port(authority.substr(colon + 1));
-    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
-      return std::nullopt;
-    }
-    out.port = std::atoi(port.c_str());
+    auto port = parse_port(authority.substr(colon + 1));
+    if (!port) return std::nullopt;
+    out.port = *port;
   }
-  if (host.empty() || out.port <= 0 || out.port > 65535) return std::nullopt;
+  if (host.empty()) return std::nullopt;
   out.host = std::string(host);
   out.base = out.scheme + "://" + std::string(authority);
   return out;

@@ -1,5 +1,6 @@
 #include "lib/transport/retry_after.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
@@ -18,8 +19,20 @@ std::string trim(std::string_view v) {
   return std::string(v.substr(b, e - b));
 }
 
+// Plain decimal only: digits with at most one ".". strtod alone would also take "0x10",
+// "1e3", "+5" and "inf", none of which a server means as a delay.
 std::optional<double> parse_number(const std::string& s) {
-  if (s.empty()) return std::nullopt;
+  size_t digits = 0, dots = 0;
+  for (char c : s) {
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      ++digits;
+    } else if (c == '.') {
+      ++dots;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits == 0 || dots > 1) return std::nullopt;
   char* end = nullptr;
   double d = std::strtod(s.c_str(), &end);
   if (end != s.c_str() + s.size() || !std::isfinite(d)) return std::nullopt;

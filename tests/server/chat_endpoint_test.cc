@@ -126,7 +126,7 @@ TEST_CASE("chat endpoint: a generated request id is used when the caller's is un
 
 TEST_CASE("chat endpoint: every bad input is a 400 naming its parameter") {
   EndpointFixture x;
-  check_bad_request(x, "{\"model\": \"openai/x\", \"messages\": [", "", "at byte");
+  check_bad_request(x, "{\"model\": \"openai/x\", \"messages\": [", "", "at byte offset");
   check_bad_request(x, "[1, 2]", "", "JSON object");
   check_bad_request(x, R"({"model": "openai/x"})", "messages", "messages is required");
   check_bad_request(x, R"({"model": "openai/x", "messages": []})", "messages", "must not be empty");
@@ -154,7 +154,7 @@ TEST_CASE("chat endpoint: invalid JSON names the byte offset") {
   REQUIRE(r.status == 400);
   Json j = body_of(r);
   CHECK(j["error"]["code"] == "invalid_json");
-  CHECK(std::string(j["error"]["message"]).find("at byte 22") != std::string::npos);
+  CHECK(std::string(j["error"]["message"]).find("at byte offset 21") != std::string::npos);
 }
 
 TEST_CASE("chat endpoint: an unknown provider is a 400 naming the entry and the known ones") {

@@ -1,0 +1,62 @@
+#include "lib/sim/outcome.h"
+
+#include <vector>
+
+#include "lib/config/suggest.h"
+#include "lib/router/plan.h"
+
+namespace understudy {
+
+namespace {
+
+const char kFail[] = "fail:";
+const char kBroken[] = "broken:";
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::vector<std::string> class_names() {
+  std::vector<std::string> names;
+  for (FailureClass c : kAllFailureClasses) names.push_back(failure_class_name(c));
+  return names;
+}
+
+std::string class_problem(const std::string& entry, const std::string& cls) {
+  if (parse_failure_class(cls)) return "";
+  return "\"" + entry + "\": unknown failure class \"" + cls + "\"" +
+         suggestion_suffix(cls, class_names());
+}
+
+}  // namespace
+
+std::string outcome_of(const RequestRecord& r) {
+  if (r.ok) return r.provider + "/" + r.model;
+  std::string cls = r.final_failure ? failure_class_name(*r.final_failure) : "server";
+  return (r.failed_after_commit ? kBroken : kFail) + cls;
+}
+
+bool outcome_matches(const std::string& expected, const std::string& actual) {
+  if (expected == actual) return true;
+  if (expected.find('/') != std::string::npos || expected.find(':') != std::string::npos) {
+    return false;
+  }
+  return starts_with(actual, expected + "/");
+}
+
+std::string outcome_notation_problem(const std::string& entry, const Config& config) {
+  if (starts_with(entry, kFail)) return class_problem(entry, entry.substr(sizeof kFail - 1));
+  if (starts_with(entry, kBroken)) return class_problem(entry, entry.substr(sizeof kBroken - 1));
+  std::string provider = entry.substr(0, entry.find('/'));
+  if (provider.empty() || entry.back() == '/' || provider.find(':') != std::string::npos) {
+    return "\"" + entry +
+           "\" is not an outcome: write PROVIDER, PROVIDER/MODEL, fail:CLASS or broken:CLASS";
+  }
+  if (config.provider(provider)) return "";
+  std::vector<std::string> names;
+  for (const auto& [name, p] : config.providers) names.push_back(name);
+  return "\"" + entry + "\" names unknown provider \"" + provider + "\"" +
+         suggestion_suffix(provider, names);
+}
+
+}  // namespace understudy
