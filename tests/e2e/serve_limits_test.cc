@@ -312,3 +312,12 @@ TEST_CASE("e2e serve: an invalid config exits 1 naming the problem") {
   CHECK(has(r.err, "max_concurent"));
   CHECK(has(r.err, "max_concurrent"));
 }
+
+TEST_CASE("e2e serve: an address already in use exits 1 naming it") {
+  int port = free_port();
+  Background first({understudy_binary(), "serve", "--demo", "--port", std::to_string(port)});
+  REQUIRE(wait_for_port(port, milliseconds(10000)));
+  RunResult r = run_understudy({"serve", "--demo", "--port", std::to_string(port)});
+  CHECK(r.exit_code == 1);
+  CHECK(has(r.err, "cannot listen on 127.0.0.1:" + std::to_string(port)));
+}
