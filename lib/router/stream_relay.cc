@@ -4,6 +4,22 @@
 
 namespace understudy {
 
+namespace {
+
+// A choice the relay cannot treat as an OpenAI chunk choice: not an object, or a delta that is
+// not an object, or text content that is not a string. Passing it on would hand the caller a
+// chunk its SDK cannot read; reading it here would throw.
+bool malformed_choice(const Json& choice) {
+  if (!choice.is_object()) return true;
+  auto delta = choice.find("delta");
+  if (delta == choice.end() || delta->is_null()) return false;
+  if (!delta->is_object()) return true;
+  auto content = delta->find("content");
+  return content != delta->end() && !content->is_null() && !content->is_string();
+}
+
+}  // namespace
+
 StreamRelay::StreamRelay(StreamSink& sink, CommitListener& listener, std::string stream_id,
                          std::int64_t created, bool include_usage)
     : sink_(sink),
@@ -72,6 +88,10 @@ bool StreamRelay::handle_chunk(Json& chunk) {
   if (chunk.contains("usage") && chunk["usage"].is_object()) absorb_usage(chunk["usage"]);
   const Json& choices = chunk.value("choices", Json::array());
   if (!choices.is_array() || choices.empty()) return !caller_gone_;  // usage-only chunk: held
+  if (malformed_choice(choices[0])) {
+    ++malformed_;  // skipped and counted, like an event that is not JSON
+    return !caller_gone_;
+  }
   normalize(chunk);
   Json& choice = chunk["choices"][0];
   if (continuation_ && choice.contains("delta") && choice["delta"].is_object()) {

@@ -2,8 +2,10 @@
 
 #include <cctype>
 #include <cstdio>
+#include <exception>
 #include <memory>
 
+#include "lib/providers/json_access.h"
 #include "lib/router/plan.h"
 #include "lib/server/auth.h"
 #include "lib/server/stream_bridge.h"
@@ -22,6 +24,20 @@ void add_sse_headers(ApiResponse& r) {
   r.content_type = "text/event-stream";
   set_header(r.headers, "Cache-Control", "no-cache");
   set_header(r.headers, "X-Accel-Buffering", "no");
+}
+
+// The answer when the router threw (a bug, or an upstream reply shaped in a way no code path
+// expected). The exception's text is not passed on: it may quote upstream bytes that the
+// router would otherwise have scrubbed.
+RouteResult internal_error_result(const std::string& request_id) {
+  RouteResult r;
+  r.ok = false;
+  r.http_status = 500;
+  r.error =
+      Json{{"error", openai_error_json("internal error in the gateway while routing request " +
+                                           request_id + "; the request was not completed",
+                                       "server_error", "", "internal_error")}};
+  return r;
 }
 
 }  // namespace
@@ -125,6 +141,13 @@ ApiResponse ChatEndpoint::handle(const ApiRequest& request) {
   AuthOutcome auth = authenticate(config, request.header("authorization"));
   if (!auth.ok)
     return refuse(request, id, {401, "unauthorized", auth.error, "", "invalid_api_key"});
+  if (json_nesting_exceeds(request.body, kMaxJsonNesting)) {
+    return refuse(request, id,
+                  {400, "bad_request",
+                   "request body nests arrays and objects more than " +
+                       std::to_string(kMaxJsonNesting) + " levels deep",
+                   "", "invalid_json"});
+  }
   auto parsed = parse_chat_request(request.body);
   if (!parsed.ok()) {
     const Status& s = parsed.status();
@@ -155,7 +178,12 @@ ApiResponse ChatEndpoint::handle(const ApiRequest& request) {
 }
 
 ApiResponse ChatEndpoint::run_complete(const ChatRequest& chat, const RequestContext& ctx) {
-  RouteResult result = deps_.router->complete(chat, ctx);
+  RouteResult result;
+  try {
+    result = deps_.router->complete(chat, ctx);
+  } catch (const std::exception&) {
+    result = internal_error_result(ctx.request_id);
+  }
   return route_result_response(result, ctx.request_id);
 }
 
@@ -165,7 +193,15 @@ ApiResponse ChatEndpoint::run_stream(ChatRequest chat, const RequestContext& ctx
   auto request = std::make_shared<ChatRequest>(std::move(chat));
   Router* router = deps_.router;
   bool started = deps_.stream_workers->submit([router, bridge, request, ctx, ticket] {
-    RouteResult result = router->stream(*request, ctx, *bridge);
+    RouteResult result;
+    try {
+      result = router->stream(*request, ctx, *bridge);
+    } catch (const std::exception&) {
+      // An exception must not end the worker thread (std::terminate); a committed stream
+      // still ends with an error event, never silently.
+      result = internal_error_result(ctx.request_id);
+      bridge->fail(result.error);
+    }
     bridge->finish(std::move(result));
     ticket->reset();
   });

@@ -1,9 +1,12 @@
 // ChatEndpoint: POST /v1/chat/completions (design §6, §7; docs/serve.md).
 //
 // In order: request id (the caller's x-request-id if it is a sane token, else a generated
-// one), authentication (auth.h), parsing and validation (parse_chat_request: every bad input
-// is a 400 in the OpenAI error shape naming the `param`), the direct-key chain check, then
-// admission (admission.h: 429 or 503 with Retry-After beyond the limits), then the router.
+// one), authentication (auth.h), a nesting-depth guard (json_access.h: a body nested deeper
+// than kMaxJsonNesting is a 400, because the JSON library copies and serializes recursively
+// and a few hundred kilobytes of "[[[[..." would overflow a thread's stack), parsing and
+// validation (parse_chat_request: every bad input is a 400 in the OpenAI error shape naming
+// the `param`), the direct-key chain check, then admission (admission.h: 429 or 503 with
+// Retry-After beyond the limits), then the router.
 //
 // Non-streaming requests run the router on the calling (connection) thread. Streaming
 // requests run it on a `stream_workers` thread with a StreamBridge as the sink; this thread
@@ -12,9 +15,11 @@
 // as a normal HTTP response. Either way the response carries x-request-id and the
 // x-understudy-* headers; errors carry Retry-After when the router passed on a hint.
 //
-// The admission slot is held until the router returns, for streams too. Every refusal is
-// counted in Metrics and logged by the AccessLog (both optional). Thread-safe: one endpoint
-// serves every connection.
+// An exception from the router (a bug, or an upstream reply no code path expected) is
+// answered with 500 `internal_error`, or an error event once a stream is committed; it never
+// ends the process. The admission slot is held until the router returns, for streams too.
+// Every refusal is counted in Metrics and logged by the AccessLog (both optional).
+// Thread-safe: one endpoint serves every connection.
 #pragma once
 
 #include <atomic>

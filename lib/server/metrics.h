@@ -20,8 +20,9 @@
 //   understudy_rejected_total{reason}                           counter; refused before routing
 //   understudy_requests_in_flight, understudy_requests_queued   gauges (set by the server)
 //
-// Label values come from the config (provider and model names) and fixed vocabularies, never
-// from free text, so the series count stays bounded. Thread-safe (one mutex; events are a
+// Label values come from the config (provider names), fixed vocabularies, and the model names
+// requests asked for; the last are caller-chosen, so the series count grows with the distinct
+// provider/model pairs callers send (docs/serve.md). Thread-safe (one mutex; events are a
 // few map updates each).
 #pragma once
 

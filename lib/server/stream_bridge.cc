@@ -56,6 +56,14 @@ void StreamBridge::finish(RouteResult result) {
   cv_.notify_all();
 }
 
+void StreamBridge::fail(const Json& error) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!committed_ || ended_ || abandoned_) return;
+  }
+  on_error(error);
+}
+
 StreamBridge::Outcome StreamBridge::wait_outcome() {
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait(lock, [this] { return committed_ || finished_; });

@@ -52,6 +52,9 @@ class StreamBridge final : public StreamSink, public SseSource {
 
   // The router returned (committed or not). Ends the stream if it was not ended yet.
   void finish(RouteResult result);
+  // The router threw: a committed stream that has not ended yet ends with `error` as its
+  // error event (a stream that was never committed is answered from finish()'s result).
+  void fail(const Json& error);
 
   // Blocks until commit or finish; a committed stream wins even if it has also finished.
   Outcome wait_outcome();
