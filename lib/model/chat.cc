@@ -171,7 +171,9 @@ std::string ChatResponse::text() const {
   if (content.is_array()) {
     std::string out;
     for (const Json& p : content) {
-      if (p.is_object() && p.value("type", "") == "text" && p.contains("text") &&
+      // Not value("type", ""): it throws when "type" is there but not a string.
+      auto type = p.is_object() ? p.find("type") : p.end();
+      if (p.is_object() && type != p.end() && *type == "text" && p.contains("text") &&
           p["text"].is_string()) {
         out += p["text"].get<std::string>();
       }

@@ -295,6 +295,13 @@ TEST_CASE("chat response: text() joins text parts and ignores other parts") {
   CHECK(r.text() == "Hello");
 }
 
+TEST_CASE("chat response: text() skips parts whose type is not a string instead of throwing") {
+  // `ask --via` reads replies from any URL it is pointed at: they must not crash it.
+  ChatResponse r{Json::parse(R"({"choices":[{"message":{"role":"assistant","content":[
+      {"type":5,"text":"x"},{"type":null},"plain",{"type":"text","text":"ok"}]}}]})")};
+  CHECK(r.text() == "ok");
+}
+
 TEST_CASE("chat response: text() is empty when there is no text to read") {
   CHECK(ChatResponse{Json::object()}.text().empty());
   CHECK(ChatResponse{Json::parse(R"({"choices":[]})")}.text().empty());
