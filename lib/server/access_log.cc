@@ -1,5 +1,6 @@
 #include "lib/server/access_log.h"
 
+#include <cstdio>
 #include <ctime>
 
 #include "lib/server/api.h"
@@ -26,11 +27,22 @@ std::string logfmt_value(const std::string& v) {
   if (!quote) return v;
   std::string out = "\"";
   for (char c : v) {
+    auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
     } else if (c == '\n') {
       out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      // Caller-chosen text (the requested model) must not carry a raw escape sequence or
+      // carriage return into an operator's terminal or log viewer.
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
     } else {
       out += c;
     }

@@ -50,7 +50,8 @@ class AccessLog final : public EventSink {
 
 // "2026-01-01T12:00:00.123Z"
 std::string iso8601_utc(WallTime t);
-// Quotes a logfmt value when it is empty or holds a space, '=', '"' or a control character.
+// Quotes a logfmt value when it is empty or holds a space, '=', '"' or a control character;
+// inside quotes, '"' and '\' are escaped, and control characters written as \n, \r, \t, \xHH.
 std::string logfmt_value(const std::string& v);
 // "openai/gpt-4o:429:rate_limit,anthropic/claude-haiku-4-5:200" (skipped targets ":skipped").
 std::string attempt_trail(const RequestRecord& r);

@@ -82,3 +82,11 @@ TEST_CASE("access log: logfmt values with spaces, quotes or equals signs are quo
   CHECK(logfmt_value("a=b") == "\"a=b\"");
   CHECK(logfmt_value("say \"hi\"") == "\"say \\\"hi\\\"\"");
 }
+
+TEST_CASE("access log: control characters in logfmt values are escaped, never written raw") {
+  // The requested model is caller-chosen text; a raw CR or ESC would rewrite the log line.
+  CHECK(logfmt_value("a\nb") == "\"a\\nb\"");
+  CHECK(logfmt_value("a\rb\tc") == "\"a\\rb\\tc\"");
+  CHECK(logfmt_value("\x1b[31mred") == "\"\\x1b[31mred\"");
+  CHECK(logfmt_value(std::string("x\x7fy")) == "\"x\\x7fy\"");
+}
