@@ -21,6 +21,15 @@ std::size_t width(const std::string& s) {
   return n;
 }
 
+// The first `w` code points of UTF-8 text: a cut never splits a character.
+std::string first_code_points(const std::string& s, std::size_t w) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && n++ == w) return s.substr(0, i);
+  }
+  return s;
+}
+
 std::string pad(const std::string& s, std::size_t w) {
   std::size_t have = width(s);
   return have >= w ? s + " " : s + std::string(w - have, ' ');
@@ -105,7 +114,8 @@ std::string caller_error_rows(const ScenarioStats& s) {
   std::string out;
   for (std::size_t i = 0; i < rows.size() && i < kMaxErrorsShown; ++i) {
     std::string message = rows[i].first;
-    if (width(message) > kMaxErrorWidth) message = message.substr(0, kMaxErrorWidth) + "...";
+    if (width(message) > kMaxErrorWidth)
+      message = first_code_points(message, kMaxErrorWidth) + "...";
     out += row(i == 0 ? "caller errors" : "", std::to_string(rows[i].second) + " × " + message);
   }
   if (rows.size() > kMaxErrorsShown) {

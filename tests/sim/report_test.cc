@@ -191,3 +191,15 @@ TEST_CASE("report: a skipped scenario is said so in every format and fails nothi
   REQUIRE(skipped.size() == 1);
   CHECK(skipped[0]->attributes.at("message") == "virtual time only: exact latencies");
 }
+
+TEST_CASE("report: a long caller error is cut at a character, not inside one") {
+  ScenarioReport r = two_reports()[1];
+  r.stats.failed = 1;
+  std::string message = "a";
+  for (int i = 0; i < 100; ++i) message += "\xC3\xA9";  // é, two bytes each
+  r.stats.caller_errors = {{message, 1}};
+  std::string text = render_scenario_text(r);
+  std::string cut = "a";
+  for (int i = 0; i < 71; ++i) cut += "\xC3\xA9";  // 72 characters in all
+  CHECK(text.find("1 × " + cut + "...\n") != std::string::npos);
+}
