@@ -102,7 +102,7 @@ token_interval_ms = 20
   constexpr int kClients = 200;
   std::vector<std::string> texts(kClients);
   std::vector<int> statuses(kClients, 0);
-  std::vector<bool> done(kClients, false);
+  std::vector<int> done(kClients, 0);  // not vector<bool>: the threads write it at once
   std::vector<std::thread> threads;
   auto start = SteadyClock::now();
   for (int i = 0; i < kClients; ++i) {
