@@ -108,7 +108,7 @@ void print_banner(const ServeOptions& o, const Config& config, const std::string
   if (o.demo) {
     std::printf(
         "\nDemo: three in-process mock providers, no keys, no network. The route \"demo\" tries\n"
-        "flaky (fails 40%% of first tries), then slow, then healthy. Try it a few times:\n\n"
+        "flaky (fails 40%% of its tries), then slow, then healthy. Try it a few times:\n\n"
         "  curl -s %s/v1/chat/completions \\\n"
         "    -H 'Content-Type: application/json' \\\n"
         "    -d '{\"model\": \"demo\", \"messages\": [{\"role\": \"user\", \"content\": "
