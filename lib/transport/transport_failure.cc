@@ -35,7 +35,10 @@ TransportResult classify_connect(const FailureFacts& f) {
                     std::to_string(f.connect_phase.count()) + " ms",
                 f);
   }
-  int shown = f.sys_errno != 0 ? f.sys_errno : ECONNREFUSED;
+  // EINPROGRESS is what the non-blocking connect() itself left in errno, not why it failed
+  // (cpp-httplib reads the real error with SO_ERROR and keeps it to itself).
+  bool known = f.sys_errno != 0 && f.sys_errno != EINPROGRESS;
+  int shown = known ? f.sys_errno : ECONNREFUSED;
   return make(TransportError::kConnectRefused,
               "could not connect to " + f.endpoint + errno_suffix(shown), f);
 }

@@ -79,6 +79,16 @@ TEST_CASE("transport failure: connect failures by socket, errno and time") {
         TransportError::kConnectTimeout);
 }
 
+TEST_CASE("transport failure: a refused connect is not reported as 'Operation now in progress'") {
+  // errno still holds the non-blocking connect()'s EINPROGRESS when the refusal is reported.
+  FailureFacts f = facts(ClientFailure::kConnect);
+  f.sys_errno = EINPROGRESS;
+  f.connect_phase = 1ms;
+  TransportResult r = classify_transport_failure(f);
+  CHECK(r.error == TransportError::kConnectRefused);
+  CHECK(r.message == "could not connect to api.example.com:443 (Connection refused)");
+}
+
 TEST_CASE("transport failure: TLS failures are kTls unless the handshake ran out of time") {
   FailureFacts f = facts(ClientFailure::kTlsVerification);
   f.tls_detail = "self-signed certificate";
