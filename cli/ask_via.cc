@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "lib/core/real_clock.h"
+#include "lib/providers/error_text.h"
 #include "lib/providers/json_access.h"
 #include "lib/providers/sse.h"
 #include "lib/transport/http_transport.h"
@@ -59,7 +60,8 @@ class ViaHandler final : public ResponseHandler {
         done_ = true;
         continue;
       }
-      Json j = Json::parse(e.data, nullptr, false);
+      Json j = parse_json_or_discarded(
+          e.data);  // depth-limited: a hostile gateway cannot overflow the stack
       if (j.is_discarded() || !j.is_object()) continue;  // not ours to judge: skip it
       if (j.contains("extra_fields")) extra_ = j["extra_fields"];
       if (j.contains("error")) {
@@ -93,7 +95,7 @@ bool rejected_status(int status) {
 // A non-200 reply, or a non-streamed 200.
 AskOutcome read_json_reply(const ViaHandler& h, const std::string& url) {
   AskOutcome o;
-  Json body = Json::parse(h.body(), nullptr, false);
+  Json body = parse_json_or_discarded(h.body());
   if (body.is_discarded() || !body.is_object()) {
     o.kind = AskOutcome::Kind::kUnreachable;
     o.message = "the gateway at " + url + " answered HTTP " + std::to_string(h.status()) +

@@ -125,6 +125,14 @@ std::map<std::string, Metrics::HistogramFamily> Metrics::initial_histograms() {
   return m;
 }
 
+std::string Metrics::model_label(const std::string& provider, const std::string& model) {
+  auto key = std::make_pair(provider, model);
+  if (models_seen_.count(key)) return model;
+  if (models_seen_.size() >= kMaxModelLabels) return "_other";
+  models_seen_.insert(std::move(key));
+  return model;
+}
+
 void Metrics::add(const std::string& family, Labels labels, std::uint64_t n) {
   counters_[family].series[std::move(labels)] += n;
 }
@@ -135,7 +143,7 @@ void Metrics::on_attempt(const RequestRecord& request, const AttemptRecord& a) {
   std::string outcome = !a.skipped.empty() ? "skipped"
                         : a.failure        ? failure_class_name(*a.failure)
                                            : "ok";
-  add("understudy_attempts_total", {a.provider, a.model, outcome});
+  add("understudy_attempts_total", {a.provider, model_label(a.provider, a.model), outcome});
   if (a.failure && a.decision == "retry") {
     add("understudy_retries_total", {a.provider, failure_class_name(*a.failure)});
   }
@@ -152,7 +160,7 @@ void Metrics::on_request(const RequestRecord& r) {
   std::lock_guard<std::mutex> lock(mu_);
   bool served = r.ok || r.failed_after_commit;
   std::string provider = served && !r.provider.empty() ? r.provider : "none";
-  std::string model = served && !r.model.empty() ? r.model : "none";
+  std::string model = served && !r.model.empty() ? model_label(provider, r.model) : "none";
   int status = r.http_status == 0 ? 500 : r.http_status;
   add("understudy_requests_total", {provider, model, std::to_string(status), bool_label(r.stream)});
   histograms_["understudy_request_duration_seconds"].series[{bool_label(r.stream)}].observe(

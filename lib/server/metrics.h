@@ -21,15 +21,16 @@
 //   understudy_requests_in_flight, understudy_requests_queued   gauges (set by the server)
 //
 // Label values come from the config (provider names), fixed vocabularies, and the model names
-// requests asked for; the last are caller-chosen, so the series count grows with the distinct
-// provider/model pairs callers send (docs/serve.md). Thread-safe (one mutex; events are a
-// few map updates each).
+// requests asked for. Model names are caller-chosen, so they are capped: the first
+// kMaxModelLabels distinct provider/model pairs keep their name, later ones are counted under
+// model="_other" (docs/serve.md). Thread-safe (one mutex; events are a few map updates each).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,9 @@ class Metrics final : public EventSink {
   // {"openai", "gpt-4o", "200", "false"} for understudy_requests_total.
   std::uint64_t counter(const std::string& family, const std::vector<std::string>& labels) const;
 
+ public:
+  static constexpr std::size_t kMaxModelLabels = 500;
+
  private:
   using Labels = std::vector<std::string>;
   struct CounterFamily {
@@ -85,8 +89,11 @@ class Metrics final : public EventSink {
   };
 
   void add(const std::string& family, Labels labels, std::uint64_t n = 1);
+  // `model`, or "_other" once kMaxModelLabels distinct pairs were seen. Caller holds mu_.
+  std::string model_label(const std::string& provider, const std::string& model);
 
   mutable std::mutex mu_;
+  std::set<std::pair<std::string, std::string>> models_seen_;
   std::map<std::string, CounterFamily> counters_ = initial_counters();
   std::map<std::string, HistogramFamily> histograms_ = initial_histograms();
 

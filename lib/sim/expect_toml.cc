@@ -7,21 +7,12 @@ namespace understudy {
 
 namespace {
 
-const std::vector<std::string> kKeys = {"success_rate",
-                                        "served_by",
-                                        "served_by_tolerance",
-                                        "max_attempts",
-                                        "latency_p50_ms",
-                                        "latency_p95_ms",
-                                        "latency_p99_ms",
-                                        "ttft_p50_ms",
-                                        "ttft_p95_ms",
-                                        "ttft_p99_ms",
-                                        "max_retries",
-                                        "max_fallbacks",
-                                        "failures_by_class",
-                                        "failed_attempts_by_class",
-                                        "outcomes"};
+const std::vector<std::string> kKeys = {
+    "success_rate",   "served_by",      "served_by_tolerance", "max_attempts",
+    "latency_p50_ms", "latency_p95_ms", "latency_p99_ms",      "ttft_p50_ms",
+    "ttft_p95_ms",    "ttft_p99_ms",    "slowest_ms_at_least", "caller_error_contains",
+    "max_retries",    "max_fallbacks",  "failures_by_class",   "failed_attempts_by_class",
+    "outcomes"};
 
 void read_optional_int(TomlFields& f, const char* key, std::int64_t min,
                        std::optional<std::int64_t>& out) {
@@ -165,6 +156,15 @@ void parse_expectations(TomlFields& f, const Config& config, std::int64_t total_
   read_optional_int(f, "ttft_p50_ms", 0, out.ttft_p50_ms);
   read_optional_int(f, "ttft_p95_ms", 0, out.ttft_p95_ms);
   read_optional_int(f, "ttft_p99_ms", 0, out.ttft_p99_ms);
+  read_optional_int(f, "slowest_ms_at_least", 0, out.slowest_ms_at_least);
+  std::string text;
+  if (f.read_string("caller_error_contains", text)) {
+    if (text.empty()) {
+      f.error("caller_error_contains", "must not be empty");
+    } else {
+      out.caller_error_contains = text;
+    }
+  }
   read_optional_int(f, "max_retries", 0, out.max_retries);
   read_optional_int(f, "max_fallbacks", 0, out.max_fallbacks);
   read_class_counts(f, "failures_by_class", out.failures_by_class);

@@ -109,6 +109,30 @@ ExpectationResult outcomes(const std::vector<std::string>& expected, const Scena
   return r;
 }
 
+ExpectationResult slowest_at_least(std::int64_t min, const ScenarioStats& s) {
+  return make("slowest_ms_at_least", ">= " + std::to_string(min) + " ms",
+              std::to_string(s.latency_ms.max) + " ms", s.requests > 0 && s.latency_ms.max >= min);
+}
+
+ExpectationResult error_contains(const std::string& text, const ScenarioStats& s) {
+  std::int64_t total = 0, missing = 0;
+  std::vector<std::string> details;
+  for (const auto& [message, count] : s.caller_errors) {
+    total += count;
+    if (message.find(text) == std::string::npos) {
+      missing += count;
+      details.push_back(std::to_string(count) + " x \"" + message + "\"");
+    }
+  }
+  ExpectationResult r =
+      make("caller_error_contains", "every caller error contains \"" + text + "\"",
+           total == 0 ? std::string("no failed requests")
+                      : std::to_string(total - missing) + " of " + plural(total, "error") + " do",
+           total > 0 && missing == 0);
+  r.details = std::move(details);
+  return r;
+}
+
 ExpectationResult caller_contract(const ScenarioStats& s) {
   ExpectationResult r =
       make("caller_contract", "0 violations", plural(s.contract_violations, "violation"),
@@ -140,6 +164,8 @@ std::vector<ExpectationResult> evaluate_expectations(const Expectations& e,
   if (e.ttft_p50_ms) out.push_back(percentile("ttft_p50_ms", *e.ttft_p50_ms, t, t.p50));
   if (e.ttft_p95_ms) out.push_back(percentile("ttft_p95_ms", *e.ttft_p95_ms, t, t.p95));
   if (e.ttft_p99_ms) out.push_back(percentile("ttft_p99_ms", *e.ttft_p99_ms, t, t.p99));
+  if (e.slowest_ms_at_least) out.push_back(slowest_at_least(*e.slowest_ms_at_least, s));
+  if (e.caller_error_contains) out.push_back(error_contains(*e.caller_error_contains, s));
   if (e.max_retries) out.push_back(at_most("max_retries", *e.max_retries, s.retries, " in total"));
   if (e.max_fallbacks) {
     out.push_back(at_most("max_fallbacks", *e.max_fallbacks, s.fallbacks, " in total"));

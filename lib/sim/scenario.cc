@@ -144,8 +144,8 @@ void sort_diagnostics(std::vector<Diagnostic>& errors, const std::string& file) 
 bool Expectations::empty() const {
   return !success_rate && served_by.empty() && !max_attempts && !latency_p50_ms &&
          !latency_p95_ms && !latency_p99_ms && !ttft_p50_ms && !ttft_p95_ms && !ttft_p99_ms &&
-         !max_retries && !max_fallbacks && failures_by_class.empty() &&
-         failed_attempts_by_class.empty() && !outcomes;
+         !slowest_ms_at_least && !caller_error_contains && !max_retries && !max_fallbacks &&
+         failures_by_class.empty() && failed_attempts_by_class.empty() && !outcomes;
 }
 
 std::int64_t Scenario::total_requests() const {

@@ -63,6 +63,11 @@ struct Expectations {
   std::optional<std::int64_t> ttft_p50_ms;  // streams: time to the first token the caller saw
   std::optional<std::int64_t> ttft_p95_ms;
   std::optional<std::int64_t> ttft_p99_ms;
+  // Minimum of the slowest request's latency: proves that waits (backoff, Retry-After)
+  // really happened instead of a tight loop.
+  std::optional<std::int64_t> slowest_ms_at_least;
+  // Every error message a caller got contains this text (a provider's reason passed on).
+  std::optional<std::string> caller_error_contains;
   std::optional<std::int64_t> max_retries;    // total over the scenario
   std::optional<std::int64_t> max_fallbacks;  // total over the scenario
   // Exact number of requests that finally failed with each listed class.

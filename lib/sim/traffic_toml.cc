@@ -131,6 +131,11 @@ void read_traffic(TomlFields& root, const Config* config, std::vector<TrafficGro
     next_index += g.count;
     out.push_back(std::move(g));
   }
+  // Requests are planned up front, so the total is bounded as well as each group.
+  if (next_index > kMaxCount) {
+    root.error("traffic", "the traffic groups add up to " + std::to_string(next_index) +
+                              " requests; at most " + std::to_string(kMaxCount) + " per scenario");
+  }
 }
 
 }  // namespace understudy

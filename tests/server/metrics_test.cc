@@ -102,3 +102,19 @@ TEST_CASE("metrics: stream outcomes and rejections have their own counters") {
 TEST_CASE("metrics: label values are escaped") {
   CHECK(escape_label_value("a\"b\\c\nd") == "a\\\"b\\\\c\\nd");
 }
+
+TEST_CASE("metrics: caller-chosen model names are capped so the series count stays bounded") {
+  understudy::Metrics m;
+  for (std::size_t i = 0; i < understudy::Metrics::kMaxModelLabels + 50; ++i) {
+    understudy::RequestRecord r;
+    r.ok = true;
+    r.http_status = 200;
+    r.provider = "openai";
+    r.model = "model-" + std::to_string(i);
+    m.on_request(r);
+  }
+  CHECK(m.counter("understudy_requests_total", {"openai", "model-0", "200", "false"}) == 1);
+  CHECK(m.counter("understudy_requests_total", {"openai", "model-499", "200", "false"}) == 1);
+  CHECK(m.counter("understudy_requests_total", {"openai", "model-500", "200", "false"}) == 0);
+  CHECK(m.counter("understudy_requests_total", {"openai", "_other", "200", "false"}) == 50);
+}

@@ -162,3 +162,34 @@ TEST_CASE("expectations: percentages keep at most two decimals") {
   CHECK(format_percent(0.94351) == "94.35%");
   CHECK(format_percent(0.0) == "0%");
 }
+
+TEST_CASE("expectations: slowest_ms_at_least proves that a wait really happened") {
+  Expectations e;
+  e.slowest_ms_at_least = 1200;
+  ScenarioStats s = stats_of(10, 10);
+  s.latency_ms.max = 1611;
+  auto results = evaluate_expectations(e, s);
+  const ExpectationResult& ok = find(results, "slowest_ms_at_least");
+  CHECK(ok.passed);
+  CHECK(ok.expected == ">= 1200 ms");
+  CHECK(ok.actual == "1611 ms");
+  s.latency_ms.max = 3;  // a tight loop
+  CHECK_FALSE(find(evaluate_expectations(e, s), "slowest_ms_at_least").passed);
+}
+
+TEST_CASE("expectations: caller_error_contains checks every error a caller got") {
+  Expectations e;
+  e.caller_error_contains = "content filtering";
+  ScenarioStats s = stats_of(3, 0);
+  s.caller_errors["Output blocked by content filtering policy"] = 2;
+  auto results = evaluate_expectations(e, s);
+  CHECK(find(results, "caller_error_contains").passed);
+  CHECK(find(results, "caller_error_contains").actual == "2 of 2 errors do");
+  s.caller_errors["prefix rejected"] = 1;
+  results = evaluate_expectations(e, s);
+  const ExpectationResult& bad = find(results, "caller_error_contains");
+  CHECK_FALSE(bad.passed);
+  REQUIRE(bad.details.size() == 1);
+  CHECK(bad.details[0] == "1 x \"prefix rejected\"");
+  CHECK_FALSE(find(evaluate_expectations(e, stats_of(3, 3)), "caller_error_contains").passed);
+}

@@ -303,3 +303,13 @@ TEST_CASE("scenario: virtual_time_only carries its reason") {
   CHECK(only_error("virtual_time_only = true\n" + with_traffic("")) ==
         "scenario dir/s.toml:1: virtual_time_only: expected a string, got a boolean");
 }
+
+TEST_CASE("scenario: the traffic groups together are bounded, not just each group") {
+  std::string text = std::string(kProviders);
+  for (int i = 0; i < 3; ++i) {
+    text += "[[traffic]]\nmodel = \"openai/gpt-4o-mini\"\ncount = 4000000\n";
+  }
+  std::string e = only_error(text);
+  CHECK(e.find("traffic: the traffic groups add up to 12000000 requests; at most 10000000") !=
+        std::string::npos);
+}
