@@ -461,7 +461,10 @@ full() {
   R[nginx_rss_after]=$(nginx_rss)
   measure_streaming 200
   measure_startup 50
-  bench/simulate.sh "$BIN" > "$TMP/simulate.out" 2>&1 || die "bench/simulate.sh: $(cat "$TMP/simulate.out")"
+  bench/simulate.sh "${BIN#"$ROOT"/}" > "$TMP/simulate.out" 2>&1 ||
+    die "bench/simulate.sh: $(cat "$TMP/simulate.out")"
+  R[simulate_ms]=$(awk -F'|' '/simulate --quiet/ { split($3, a, " "); print a[1]; exit }' \
+    bench/results/simulate.md)
   R[load_end]=$(cut -d' ' -f1-3 /proc/loadavg)
   R[elapsed]=$((SECONDS - started))
   write_report > bench/results/latest.md
