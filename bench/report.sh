@@ -23,7 +23,7 @@ machine_section() {
 | kernel | $(uname -sr) |
 | load average | ${R[load_start]} at start, ${R[load_end]} at the end |
 | tools | $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | awk '{print "wrk " $2}'), $(hyperfine --version), $(${CXX:-c++} --version | head -1) |
-| run | ${R[elapsed]} s in all; wrk ${DURATION} s per figure, threads = min(2, connections) |
+| run | ${R[elapsed]} s in all (build included); each wrk figure is the median of ${ROUNDS} runs of ${DURATION} s, interleaved across the paths; wrk threads = min(2, connections) |
 
 Every figure comes from this one run on this one machine: the upstream, nginx, understudy and
 the load generator share its $(nproc) cores, so absolute numbers say little and the **ratios**
@@ -55,15 +55,16 @@ targets_section() {
   echo "| RSS idle | ≤ 16 MB | $(mb "${R[rss_idle]}") MB | $(met "${R[rss_idle]} <= 16384") |"
   echo "| RSS at c=64 (peak VmRSS) | ≤ 64 MB | $(mb "${R[rss_load_peak]}") MB (VmHWM after the whole run $(mb "${R[rss_load_hwm]}") MB) | $(met "${R[rss_load_peak]} <= 65536") |"
   echo "| \`simulate\` of 10,000 requests with 30 s timeouts (bench/simulate.sh's own target) | < 2 s | ${R[simulate_ms]} ms | $(met "${R[simulate_ms]:-99999} < 2000") |"
-  echo "| \`understudy --version\` (mean wall time) | ≤ 5 ms | ${R[version_mean]} ms (CPU ${R[version_cpu]} ms; an empty program with the same libraries: ${R[floor_mean]} ms, CPU ${R[floor_cpu]} ms) | $(met "${R[version_mean]} <= 5") |"
+  echo "| \`understudy --version\` (median wall time of 50 runs) | ≤ 5 ms | ${R[version_median]} ms (mean ${R[version_mean]} ms, CPU ${R[version_cpu]} ms; an empty program with the same libraries: median ${R[floor_median]} ms, CPU ${R[floor_cpu]} ms) | $(met "${R[version_median]} <= 5") |"
 }
 
 throughput_section() {
-  cat << 'EOF'
+  cat << EOF
 ## Throughput and latency (wrk, non-streaming POST /v1/chat/completions)
 
-"new upstream connections": connections the upstream accepted during that run (nginx
-stub_status), a check that the proxies reuse their upstream connections.
+Each figure is the median of ${ROUNDS} runs of ${DURATION} s. "new upstream connections": the
+connections the upstream accepted during those runs (nginx stub_status), a check that the
+proxies reuse their upstream connections.
 
 | c | path | rps | p50 ms | p99 ms | rps / nginx | rps / direct | new upstream connections |
 |---|---|---:|---:|---:|---:|---:|---:|
@@ -111,11 +112,11 @@ memory_startup_section() {
 
 ## Startup (hyperfine -N)
 
-| command | mean ms | min ms | CPU ms (user + system) |
-|---|---:|---:|---:|
-| \`understudy --version\` | ${R[version_mean]} | ${R[version_min]} | ${R[version_cpu]} |
-| startup floor: an empty \`main()\` linked to libcpp-httplib and OpenSSL (bench/empty_main.cc) | ${R[floor_mean]} | ${R[floor_min]} | ${R[floor_cpu]} |
-| \`understudy ask --no-stream Hello\` against the local upstream | ${R[ask_mean]} | ${R[ask_min]} | |
+| command | median ms | mean ms | min ms | CPU ms (user + system) |
+|---|---:|---:|---:|---:|
+| \`understudy --version\` | ${R[version_median]} | ${R[version_mean]} | ${R[version_min]} | ${R[version_cpu]} |
+| startup floor: an empty \`main()\` linked to libcpp-httplib and OpenSSL (bench/empty_main.cc) | ${R[floor_median]} | ${R[floor_mean]} | ${R[floor_min]} | ${R[floor_cpu]} |
+| \`understudy ask --no-stream Hello\` against the local upstream | ${R[ask_median]} | ${R[ask_mean]} | ${R[ask_min]} | ${R[ask_cpu]} |
 
 EOF
 }

@@ -7,7 +7,8 @@
 #                          requests through each path, fails on errors, never on timings
 #
 # Environment: BUILD (build dir; default build-bench, or build for --smoke), BENCH_DURATION
-# (seconds per wrk run, default 10), BENCH_KEEP=1 keeps the temp dir with configs and logs,
+# (seconds per wrk run, default 4), BENCH_ROUNDS (wrk runs per figure, whose median is
+# reported; default 3), BENCH_KEEP=1 keeps the temp dir with configs and logs,
 # BENCH_SKIP_BUILD=1 measures the binaries already in BUILD (e.g. to compare two builds).
 # Every process it starts is stopped by PID on exit, also on failure or Ctrl-C.
 set -euo pipefail
@@ -21,7 +22,8 @@ if [ "$MODE" = smoke ]; then BUILD=${BUILD:-build}; else BUILD=${BUILD:-build-be
 BIN=$BUILD/understudy
 PROBE=$BUILD/stream_probe
 FLOOR=$BUILD/startup_floor
-DURATION=${BENCH_DURATION:-10}
+DURATION=${BENCH_DURATION:-4}
+ROUNDS=${BENCH_ROUNDS:-3}
 CONCURRENCIES=(1 10 64)
 TMP=$(mktemp -d /tmp/understudy-bench.XXXXXX)
 PIDS=()
@@ -337,24 +339,43 @@ peak_rss_during() {  # pid command...
 }
 
 declare -A R  # results: R[path,c,field]
+
+# The middle value of its arguments (numbers).
+median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+
+# One wrk run of path p at concurrency c, its figures appended to the lists in V.
+declare -A V
+one_run() {  # path c
+  local p=$1 c=$2 line accepts_before peak
+  accepts_before=$(upstream_accepts)
+  if [ "$p" = understudy ] && [ "$c" = 64 ]; then
+    peak=$(peak_rss_during "$GATEWAY_PID" run_wrk "$p" "$c" "$DURATION")
+    [ "$peak" -gt "${R[rss_load_peak]:-0}" ] && R[rss_load_peak]=$peak
+    line=$(cat "$TMP/peak.out")
+  else
+    line=$(run_wrk "$p" "$c" "$DURATION")
+  fi
+  V[$p,$c,rps]+=" $(field rps "$line")"
+  V[$p,$c,p50]+=" $(field p50_us "$line")"
+  V[$p,$c,p99]+=" $(field p99_us "$line")"
+  # The status request itself is one of the accepted connections.
+  R[$p,$c,conns]=$((${R[$p,$c,conns]:-0} + $(upstream_accepts) - accepts_before - 1))
+}
+
+# For each concurrency, ROUNDS rounds of (direct, nginx, understudy, fallback): a change of
+# background load hits every path alike, and the median of the rounds is reported.
 measure_throughput() {
-  local c p line accepts_before
+  local c p f round
   for p in understudy fallback; do run_wrk "$p" 10 2 > /dev/null; done  # warm the pools
   for c in "${CONCURRENCIES[@]}"; do
+    for round in $(seq "$ROUNDS"); do
+      for p in direct nginx understudy fallback; do one_run "$p" "$c"; done
+    done
     for p in direct nginx understudy fallback; do
-      accepts_before=$(upstream_accepts)
-      if [ "$p" = understudy ] && [ "$c" = 64 ]; then
-        R[rss_load_peak]=$(peak_rss_during "$GATEWAY_PID" run_wrk "$p" "$c" "$DURATION")
-        line=$(cat "$TMP/peak.out")
-      else
-        line=$(run_wrk "$p" "$c" "$DURATION")
-      fi
-      R[$p,$c,rps]=$(field rps "$line")
-      R[$p,$c,p50]=$(field p50_us "$line")
-      R[$p,$c,p99]=$(field p99_us "$line")
-      R[$p,$c,conns]=$(($(upstream_accepts) - accepts_before - 1))  # minus the status request
-      log "c=$c $p: ${R[$p,$c,rps]} rps, p50 ${R[$p,$c,p50]} us, p99 ${R[$p,$c,p99]} us," \
-        "${R[$p,$c,conns]} new upstream connections"
+      # shellcheck disable=SC2086  # the lists are space-separated numbers
+      for f in rps p50 p99; do R[$p,$c,$f]=$(median ${V[$p,$c,$f]}); done
+      log "c=$c $p: ${R[$p,$c,rps]} rps, p50 ${R[$p,$c,p50]} us, p99 ${R[$p,$c,p99]} us" \
+        "(medians of:${V[$p,$c,rps]} rps), ${R[$p,$c,conns]} new upstream connections"
     done
   done
   R[rss_load_hwm]=$(rss_kb "$GATEWAY_PID" VmHWM)
@@ -404,11 +425,15 @@ measure_startup() {  # runs
   R[floor_min]=$(hyperfine_field_ms "$TMP/floor.json" min)
   R[version_cpu]=$(cpu_ms "$TMP/version.json")
   R[floor_cpu]=$(cpu_ms "$TMP/floor.json")
+  R[version_median]=$(hyperfine_field_ms "$TMP/version.json" median)
+  R[floor_median]=$(hyperfine_field_ms "$TMP/floor.json" median)
   R[version_mean]=$(hyperfine_mean_ms "$TMP/version.json")
   R[version_min]=$(hyperfine_field_ms "$TMP/version.json" min)
   R[ask_mean]=$(hyperfine_mean_ms "$TMP/ask.json")
+  R[ask_median]=$(hyperfine_field_ms "$TMP/ask.json" median)
+  R[ask_cpu]=$(cpu_ms "$TMP/ask.json")
   R[ask_min]=$(hyperfine_field_ms "$TMP/ask.json" min)
-  log "startup: --version ${R[version_mean]} ms, ask ${R[ask_mean]} ms"
+  log "startup: --version median ${R[version_median]} ms (mean ${R[version_mean]}), ask ${R[ask_mean]} ms"
 }
 
 # ---- the two modes --------------------------------------------------------------------------
