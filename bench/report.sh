@@ -17,7 +17,7 @@ machine_section() {
 | | |
 |---|---|
 | date | $(date -u '+%Y-%m-%d %H:%M UTC') |
-| commit | $(git rev-parse --short HEAD 2> /dev/null || echo unknown)$(git diff --quiet 2> /dev/null || echo ' (with local changes)') |
+| commit | $(git rev-parse --short HEAD 2> /dev/null || echo unknown)$(git diff --quiet -- . ':!bench/results' 2> /dev/null || echo ' (with local changes)') |
 | CPU | ${cpu:-unknown}, $(nproc) cores |
 | memory | $(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) |
 | kernel | $(uname -sr) |
