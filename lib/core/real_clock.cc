@@ -44,7 +44,7 @@ Clock::TimerId RealClock::schedule_at(TimePoint when, std::function<void()> fn) 
   timers_.emplace(std::make_pair(when, id), std::move(fn));
   when_by_id_[id] = when;
   if (!thread_.joinable()) thread_ = std::thread([this] { timer_loop(); });
-  cv_.notify_all();
+  if (when < wakes_at_) cv_.notify_all();
   return id;
 }
 
@@ -60,15 +60,18 @@ void RealClock::timer_loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     if (timers_.empty()) {
+      wakes_at_ = TimePoint::max();
       cv_.wait(lock);
       continue;
     }
     auto first = timers_.begin();
     TimePoint when = first->first.first;
     if (std::chrono::steady_clock::now() < when) {
+      wakes_at_ = when;
       cv_.wait_until(lock, when);
       continue;
     }
+    wakes_at_ = TimePoint::min();
     std::function<void()> fn = std::move(first->second);
     when_by_id_.erase(first->first.second);
     timers_.erase(first);

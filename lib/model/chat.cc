@@ -136,6 +136,7 @@ Result<ChatRequest> parse_chat_request(std::string_view bytes) {
     return invalid_argument("model must be a non-empty string", "model");
   }
   req.model = model->get<std::string>();
+  req.raw.assign(bytes.data(), bytes.size());
   Status s = validate_messages(req.body);
   if (!s.ok()) return s;
   s = read_fallbacks(req.body, req.fallbacks);

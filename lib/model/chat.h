@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lib/core/status.h"
@@ -25,6 +26,10 @@ struct ChatRequest {
   std::vector<std::string> fallbacks;  // body["fallbacks"], gateway extension
   bool stream = false;                 // body["stream"]
   bool include_usage = false;          // body["stream_options"]["include_usage"]
+  // The bytes `body` was parsed from (set by parse_chat_request), so an adapter can splice
+  // its few changes into them instead of serializing the tree again (json_splice.h). Empty
+  // when the request was built in code. Whoever changes `body` must clear it.
+  std::string raw;
 };
 
 // Parses and validates a request body. Errors are invalid_argument with field() set to the
@@ -44,7 +49,15 @@ struct Usage {
 Usage usage_from_json(const Json& usage);
 
 struct ChatResponse {
+  ChatResponse() = default;
+  explicit ChatResponse(Json b, std::string bytes = {})
+      : body(std::move(b)), raw(std::move(bytes)) {}
+
   Json body;  // an OpenAI "chat.completion" object
+  // When set, the serialized form of `body` (the upstream's own bytes, with the gateway's
+  // additions spliced in), sent as is instead of dumping `body`. Whoever changes `body`
+  // without updating it must clear it.
+  std::string raw;
   Usage usage() const { return body.contains("usage") ? usage_from_json(body["usage"]) : Usage{}; }
   // choices[0].message.content as text ("" when null or absent).
   std::string text() const;

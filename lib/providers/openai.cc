@@ -1,5 +1,6 @@
 #include "lib/providers/openai.h"
 
+#include "lib/model/json_splice.h"
 #include "lib/providers/error_text.h"
 #include "lib/providers/param_policy.h"
 #include "lib/providers/sse.h"
@@ -163,6 +164,33 @@ class OpenAIStreamDecoder final : public StreamDecoder {
   bool ended_ = false;     // [DONE], an error, or finish() was handled
 };
 
+// The request body for this attempt spliced into the caller's own bytes: "model" replaced,
+// "fallbacks" removed, the stream flags set. Nullopt when the tree must be edited instead
+// (no raw bytes, a parameter the model's policy drops or renames, a continuation prefix, a
+// nested stream_options edit, or text the splice refuses). Both ways give the same document.
+std::optional<std::string> spliced_body(const ChatRequest& request, const AttemptTarget& target,
+                                        const BuildOptions& options) {
+  if (request.raw.empty() || options.assistant_prefix) return std::nullopt;
+  if (param_policy_changes(request.body, *target.provider, target.ref.model)) return std::nullopt;
+  auto members = TopLevelMembers::scan(request.raw);
+  if (!members) return std::nullopt;
+  members->set("model", json_string_literal(target.ref.model));
+  members->remove("fallbacks");
+  if (options.stream) {
+    members->set("stream", "true");
+    if (options.want_usage) {
+      if (members->has("stream_options") && !request.include_usage) return std::nullopt;
+      if (!members->has("stream_options")) {
+        members->set("stream_options", R"({"include_usage":true})");
+      }
+    }
+  } else {
+    members->remove("stream");
+    members->remove("stream_options");
+  }
+  return members->str();
+}
+
 class OpenAIAdapter final : public ProviderAdapter {
  public:
   ProviderType type() const override { return ProviderType::kOpenAI; }
@@ -178,6 +206,12 @@ class OpenAIAdapter final : public ProviderAdapter {
     if (!http.ok()) return http.status();
     BuiltRequest out;
     out.http = std::move(*http);
+    if (auto spliced = spliced_body(request, target, options)) {
+      out.http.body = std::move(*spliced);
+      add_upstream_headers(out.http, options.stream, AuthHeader{"Authorization", "Bearer "},
+                           target.key_value, *target.provider);
+      return out;
+    }
     Json body = request.body;
     body["model"] = target.ref.model;
     body.erase("fallbacks");
@@ -223,7 +257,10 @@ class OpenAIAdapter final : public ProviderAdapter {
       return make_local_failure(FailureClass::kServer,
                                 "upstream reply's choices[0] is not an object");
     }
-    return ChatResponse{std::move(j)};
+    // The upstream's bytes go back to the caller as they are, unless a member the gateway
+    // sets itself is already there.
+    bool pass_bytes = !j.contains("extra_fields");
+    return ChatResponse{std::move(j), pass_bytes ? response.body : std::string()};
   }
 
   Failure classify_error(const HttpResponse& response, WallTime now) const override {

@@ -158,6 +158,22 @@ std::vector<std::string> rejected_params(const ProviderConfig& provider, const s
   return out;
 }
 
+bool param_policy_changes(const Json& openai_body, const ProviderConfig& provider,
+                          const std::string& model) {
+  if (!openai_body.is_object()) return false;
+  ParamPolicy p = param_policy_for(provider, model);
+  for (const auto& [from, to] : p.renamed) {
+    if (openai_body.contains(from)) return true;
+  }
+  for (const std::string& name : p.rejected) {
+    if (openai_body.contains(name)) return true;
+  }
+  for (const auto& [kept, gone] : p.exclusive) {
+    if (is_set(openai_body, kept) && is_set(openai_body, gone)) return true;
+  }
+  return false;
+}
+
 void apply_param_policy(Json& openai_body, const ProviderConfig& provider, const std::string& model,
                         std::vector<std::string>& dropped) {
   if (!openai_body.is_object()) return;

@@ -41,6 +41,11 @@ ParamPolicy param_policy_for(const ProviderConfig& provider, const std::string& 
 // The names `model` rejects outright: ParamPolicy::rejected plus the `from` of each rename.
 std::vector<std::string> rejected_params(const ProviderConfig& provider, const std::string& model);
 
+// Whether apply_param_policy could change `openai_body` (a parameter it drops or renames is
+// present). False means the body can be sent as it is, byte for byte.
+bool param_policy_changes(const Json& openai_body, const ProviderConfig& provider,
+                          const std::string& model);
+
 // Applies the policy to an OpenAI-shaped request body in place. Appends the name of every
 // parameter it removed (that carried a non-null value) to `dropped`, without duplicates.
 // A renamed parameter whose value moved is not reported: nothing was lost.

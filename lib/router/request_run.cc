@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "lib/model/json_splice.h"
 #include "lib/router/backoff.h"
 #include "lib/router/decision.h"
 
@@ -345,10 +346,12 @@ RouteResult RequestRun::succeed_plain(int ti, AttemptRun& run) {
   Json& b = resp.body;
   if (!b.contains("model") || !b["model"].is_string() || b["model"].get<std::string>().empty()) {
     b["model"] = plan_.targets[ti].model;
+    resp.raw.clear();
   }
   if (!b.contains("created") || !b["created"].is_number() ||
       b["created"].get<std::int64_t>() == 0) {
     b["created"] = unix_seconds(deps_.clock->wall_now());
+    resp.raw.clear();
   }
   record_.ok = true;
   record_.http_status = 200;
@@ -357,7 +360,13 @@ RouteResult RequestRun::succeed_plain(int ti, AttemptRun& run) {
   record_.fallback_index = ti;
   record_.usage = resp.usage();
   finish_record();
-  b["extra_fields"] = extra_fields_json(record_);
+  Json extra = extra_fields_json(record_);
+  if (!resp.raw.empty()) {
+    // Spliced into the upstream's bytes: the answer is not serialized again.
+    resp.raw = append_member(resp.raw, "extra_fields",
+                             extra.dump(-1, ' ', false, Json::error_handler_t::replace));
+  }
+  b["extra_fields"] = std::move(extra);
   emit_request();
   return RouteResult{true, 200, std::move(resp), {}, std::nullopt, record_};
 }

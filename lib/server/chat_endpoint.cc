@@ -69,7 +69,7 @@ ApiResponse route_result_response(const RouteResult& result, const std::string& 
   ApiResponse r;
   if (result.ok) {
     r.status = 200;
-    r.body = dump_json(result.response.body);
+    r.body = result.response.raw.empty() ? dump_json(result.response.body) : result.response.raw;
   } else {
     r.status = result.http_status;
     r.body = dump_json(result.error);

@@ -261,6 +261,7 @@ bool HttpListener::Impl::serve_request(ConnectionStream& strm, int fd, bool last
   bool closed = false;
   bool ok =
       http_.serve_one(strm, last, closed, [this](httplib::Request& req) { begin_request(req); });
+  strm.flush();  // the whole response in as few sends as possible
   t_scope = nullptr;
   end_request(scope);
   strm.clear_deadline();
@@ -402,12 +403,16 @@ void HttpListener::Impl::dispatch(const httplib::Request& req, std::string body,
     return;
   }
   std::shared_ptr<SseSource> source = out.stream;
+  // The provider runs on this connection thread, inside serve_one: each batch is flushed at
+  // once (the first one together with the response head).
+  ConnectionStream* strm = t_scope ? t_scope->stream : nullptr;
   res.set_chunked_content_provider(
       out.content_type,
-      [source](size_t, httplib::DataSink& sink) {
+      [source, strm](size_t, httplib::DataSink& sink) {
         std::string batch;
         SseSource::Take t = source->take(batch);
-        if (!batch.empty() && !sink.write(batch.data(), batch.size())) {
+        if (!batch.empty() &&
+            (!sink.write(batch.data(), batch.size()) || (strm && !strm->flush()))) {
           source->abandon();
           return false;
         }

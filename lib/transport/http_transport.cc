@@ -37,9 +37,14 @@ Millis millis_since(TimePoint t) {
 // write to a connection the peer has closed. cpp-httplib's client sends without
 // MSG_NOSIGNAL, and OpenSSL writes with plain write(), so without this a reset during a
 // request (or a TLS close_notify on a dead socket) would kill the process.
+//
+// When the process ignores SIGPIPE (serve does, before it creates its transport), a write to
+// a closed connection fails with EPIPE and nothing needs doing: `needed` = false skips the
+// four system calls this costs on every request.
 class ScopedSigpipeBlock {
  public:
-  ScopedSigpipeBlock() {
+  explicit ScopedSigpipeBlock(bool needed = true) : active_(needed) {
+    if (!active_) return;
     sigemptyset(&pipe_);
     sigaddset(&pipe_, SIGPIPE);
     sigset_t pending;
@@ -48,6 +53,7 @@ class ScopedSigpipeBlock {
     pthread_sigmask(SIG_BLOCK, &pipe_, &old_mask_);
   }
   ~ScopedSigpipeBlock() {
+    if (!active_) return;
     if (!was_pending_) {
       sigset_t pending;
       sigpending(&pending);
@@ -62,10 +68,16 @@ class ScopedSigpipeBlock {
   ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
 
  private:
+  const bool active_;
   sigset_t pipe_;
   sigset_t old_mask_;
   bool was_pending_ = false;
 };
+
+bool sigpipe_ignored() {
+  struct sigaction current {};
+  return sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
+}
 
 // One keep-alive connection: an httplib client bound to one host and port.
 struct HttplibConnection final : PooledConnection {
@@ -219,8 +231,12 @@ ClientFailure to_client_failure(httplib::Error err) {
 class Exchange {
  public:
   Exchange(HttplibConnection& conn, ResponseHandler& handler, std::string endpoint,
-           const TransportOptions& options)
-      : conn_(conn), handler_(handler), endpoint_(std::move(endpoint)), options_(options) {}
+           const TransportOptions& options, bool block_sigpipe)
+      : conn_(conn),
+        handler_(handler),
+        endpoint_(std::move(endpoint)),
+        options_(options),
+        block_sigpipe_(block_sigpipe) {}
   ~Exchange() {
     if (dup_fd_ >= 0) close(dup_fd_);
   }
@@ -243,6 +259,7 @@ class Exchange {
   ResponseHandler& handler_;
   const std::string endpoint_;
   const TransportOptions& options_;
+  const bool block_sigpipe_;
 
   std::mutex mu_;    // guards dup_fd_ against on_cancel()
   int dup_fd_ = -1;  // our own descriptor for the request's socket
@@ -278,7 +295,7 @@ TransportResult Exchange::run(httplib::Request request, CancelToken* cancel) {
   int saved_errno = 0;
   {
     CancelSubscription subscription(cancel, [this] { on_cancel(); });
-    ScopedSigpipeBlock no_sigpipe;
+    ScopedSigpipeBlock no_sigpipe(block_sigpipe_);
     errno = 0;
     ok = cli.send(request, res, err);
     saved_errno = errno;
@@ -378,7 +395,8 @@ std::string Exchange::tls_detail(httplib::Error err) const {
 }  // namespace
 
 HttpTransport::HttpTransport(HttpTransportLimits limits)
-    : pool_(IdlePoolLimits{limits.max_idle_per_host, limits.max_idle_age}) {}
+    : pool_(IdlePoolLimits{limits.max_idle_per_host, limits.max_idle_age}),
+      block_sigpipe_(!sigpipe_ignored()) {}
 
 HttpTransport::~HttpTransport() { pool_.clear(); }
 
@@ -408,7 +426,7 @@ TransportResult HttpTransport::send(const HttpRequest& req, ResponseHandler& han
     if (!opened.conn) return opened.error;
     conn = std::move(opened.conn);
   }
-  Exchange exchange(*conn, handler, std::move(endpoint), options);
+  Exchange exchange(*conn, handler, std::move(endpoint), options, block_sigpipe_);
   TransportResult result = exchange.run(build_request(req, std::move(path)), cancel);
   if (exchange.connection_reusable()) pool_.put(key, std::move(conn), SteadyClock::now());
   return result;

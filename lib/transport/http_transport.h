@@ -41,7 +41,8 @@
 // explains the method); messages name the endpoint and never contain header values. An
 // invalid base_url, or CR/LF in the path or a header, is kOther before anything is sent.
 // SIGPIPE is blocked on the calling thread during I/O, so a peer that resets the connection
-// while we write cannot kill the process.
+// while we write cannot kill the process; when SIGPIPE is ignored at construction (serve
+// ignores it) that is already so, and the per-request masking is skipped.
 //
 // Thread-safety: send() may be called from many threads at once.
 #pragma once
@@ -75,6 +76,7 @@ class HttpTransport final : public Transport {
 
  private:
   IdlePool pool_;
+  const bool block_sigpipe_;  // false when the process ignored SIGPIPE at construction
 };
 
 }  // namespace understudy

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <future>
 #include <string>
+#include <thread>
 
 #include "lib/core/cancel.h"
 
@@ -57,6 +58,31 @@ TEST_CASE("real clock: cancel_timer prevents a timer from firing") {
   // Timers fire in deadline order, so once the later one ran the cancelled one would have.
   REQUIRE(later.get_future().wait_for(kBound) == std::future_status::ready);
   CHECK_FALSE(cancelled_fired.load());
+}
+
+TEST_CASE("real clock: a timer due before the one the timer thread sleeps for fires on time") {
+  // The thread is woken only for a timer earlier than its current sleep: this is that case.
+  RealClock clock;
+  std::promise<TimePoint> early;
+  clock.schedule_at(clock.now() + std::chrono::seconds(60), [] {});
+  std::this_thread::sleep_for(Millis(5));  // the timer thread now sleeps for the 60 s timer
+  TimePoint when = clock.now() + Millis(10);
+  clock.schedule_at(when, [&] { early.set_value(std::chrono::steady_clock::now()); });
+  auto f = early.get_future();
+  REQUIRE(f.wait_for(kBound) == std::future_status::ready);
+  CHECK(f.get() >= when);
+}
+
+TEST_CASE("real clock: a timer scheduled after the earliest one was cancelled still fires") {
+  // Cancelling does not wake the timer thread; it wakes at the cancelled deadline, finds the
+  // later timer and sleeps again until that one.
+  RealClock clock;
+  std::promise<void> fired;
+  auto first = clock.schedule_at(clock.now() + Millis(20), [] {});
+  std::this_thread::sleep_for(Millis(5));
+  clock.cancel_timer(first);
+  clock.schedule_at(clock.now() + Millis(40), [&] { fired.set_value(); });
+  CHECK(fired.get_future().wait_for(kBound) == std::future_status::ready);
 }
 
 TEST_CASE("real clock: sleep_until reaches a near deadline") {

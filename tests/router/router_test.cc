@@ -28,6 +28,9 @@ TEST_CASE("router: a healthy primary answers with extra_fields and no fallback")
   CHECK(x["attempts"][0]["status"] == 200);
   CHECK(x["attempts"][0]["key"] == "openai-1");
   CHECK(r.response.body["model"] == "gpt-4o-mini");
+  // What serve sends: the upstream's bytes with extra_fields spliced in, the same document.
+  REQUIRE_FALSE(r.response.raw.empty());
+  CHECK(Json::parse(r.response.raw) == r.response.body);
 }
 
 TEST_CASE("router: primary 429 falls back to the next provider with the correct trail") {

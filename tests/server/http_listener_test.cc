@@ -148,6 +148,43 @@ TEST_CASE("http listener: an oversized body is refused with 413 before it is sen
   CHECK(got.find("max_body_bytes") != std::string::npos);
 }
 
+TEST_CASE("http listener: 100 Continue reaches a client that waits for it before its body") {
+  // Responses are collected and flushed once; an interim 100 must still leave at once, before
+  // the listener blocks reading the body.
+  RunningListener l;
+  l.listener.route("POST", "/echo", echo);
+  REQUIRE(l.start());
+  int fd = open_and_send(l.port,
+                         "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                         "Expect: 100-continue\r\n\r\n");
+  REQUIRE(fd >= 0);
+  std::string interim = read_until(fd, "\r\n\r\n", milliseconds(3000));
+  CHECK(interim.rfind("HTTP/1.1 100", 0) == 0);
+  REQUIRE(::write(fd, "hello", 5) == 5);
+  std::string reply = read_until(fd, "hello", milliseconds(3000));
+  close(fd);
+  CHECK(reply.find("HTTP/1.1 200") != std::string::npos);
+  CHECK(reply.find(R"("body":"hello")") != std::string::npos);
+}
+
+TEST_CASE("http listener: pipelined requests are answered in order, each response complete") {
+  RunningListener l;
+  l.listener.route("POST", "/echo", echo);
+  REQUIRE(l.start());
+  int fd = open_and_send(l.port,
+                         "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none"
+                         "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\ntwo");
+  REQUIRE(fd >= 0);
+  std::string got = read_until(fd, R"("body":"two")", milliseconds(3000));
+  close(fd);
+  size_t first = got.find(R"("body":"one")");
+  size_t second = got.find(R"("body":"two")");
+  REQUIRE(first != std::string::npos);
+  REQUIRE(second != std::string::npos);
+  CHECK(first < second);
+  CHECK(got.find("HTTP/1.1 200", first) != std::string::npos);
+}
+
 TEST_CASE("http listener: a client that hangs up cancels its request's token") {
   RunningListener l;
   std::atomic<bool> entered{false};
