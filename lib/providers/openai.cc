@@ -219,6 +219,10 @@ class OpenAIAdapter final : public ProviderAdapter {
     if (ch == j.end() || !ch->is_array() || ch->empty()) {
       return make_local_failure(FailureClass::kServer, "upstream reply has no choices");
     }
+    if (!ch->front().is_object()) {
+      return make_local_failure(FailureClass::kServer,
+                                "upstream reply's choices[0] is not an object");
+    }
     return ChatResponse{std::move(j)};
   }
 

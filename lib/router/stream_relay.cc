@@ -72,6 +72,10 @@ bool StreamRelay::handle_chunk(Json& chunk) {
   if (chunk.contains("usage") && chunk["usage"].is_object()) absorb_usage(chunk["usage"]);
   const Json& choices = chunk.value("choices", Json::array());
   if (!choices.is_array() || choices.empty()) return !caller_gone_;  // usage-only chunk: held
+  if (!choices[0].is_object()) {  // an upstream chunk we cannot read: skipped, like bad JSON
+    ++malformed_;
+    return !caller_gone_;
+  }
   normalize(chunk);
   Json& choice = chunk["choices"][0];
   if (continuation_ && choice.contains("delta") && choice["delta"].is_object()) {
