@@ -180,7 +180,7 @@ std::string ChatResponse::text() const {
   if (content.is_array()) {
     std::string out;
     for (const Json& p : content) {
-      if (p.is_object() && p.value("type", "") == "text" && p.contains("text") &&
+      if (p.is_object() && p.value("type", Json()) == "text" && p.contains("text") &&
           p["text"].is_string()) {
         out += p["text"].get<std::string>();
       }

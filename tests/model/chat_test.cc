@@ -389,3 +389,11 @@ TEST_CASE("chat request: a body nested deeper than the limit is rejected before 
       parsed(body_with(kHello, R"("x":)" + std::string(200, '[') + std::string(200, ']')));
   CHECK(ok.body["x"].is_array());
 }
+
+TEST_CASE("chat response: text() skips parts whose type is not a string") {
+  ChatResponse r{Json::parse(R"({"choices":[{"message":{"content":[
+    {"type":5,"text":"no"},{"type":"text","text":"yes"}]}}]})")};
+  std::string text;
+  CHECK_NOTHROW(text = r.text());
+  CHECK(text == "yes");
+}

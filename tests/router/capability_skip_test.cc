@@ -3,6 +3,7 @@
 // fakes, virtual clock, no sockets.
 #include <doctest/doctest.h>
 
+#include "lib/router/capability_check.h"
 #include "tests/support/router_fixture.h"
 
 using namespace understudy;
@@ -119,4 +120,20 @@ TEST_CASE("capability skip: when every target is skipped the error lists each re
   CHECK(message.find("b/m2: capability: does not support tools") != std::string::npos);
   CHECK(r.error["error"]["code"] == "no_available_target");
   CHECK(f.events.attempts.size() == 2);  // skips are events too, no request was made
+}
+
+TEST_CASE("capability skip: a response_format whose type is not a string needs nothing") {
+  // It used to throw out of the router (value() with a string default), aborting a streaming
+  // `serve`. The upstream is the judge of such a request; the router just routes it.
+  ChatRequest req =
+      request_with("openai/gpt-4o-mini", {}, Json{{"response_format", {{"type", 5}}}});
+  RequestNeeds needs;
+  CHECK_NOTHROW(needs = needs_of(req, true));
+  CHECK_FALSE(needs.json_mode);
+  CHECK(needs.streaming);
+  RouterFixture f;
+  add_provider(f.config, "openai");
+  CollectingStreamSink sink;
+  RouteResult r = f.router().stream(req, RequestContext{}, sink);
+  CHECK(r.ok);
 }
