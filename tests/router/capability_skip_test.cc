@@ -137,3 +137,26 @@ TEST_CASE("capability skip: a response_format whose type is not a string needs n
   RouteResult r = f.router().stream(req, RequestContext{}, sink);
   CHECK(r.ok);
 }
+
+TEST_CASE("capability skip: a primary that cannot express the request, alone, is a 400") {
+  // An anthropic primary cannot return n = 2 choices. With a fallback that can, the fallback
+  // serves; with nothing else tried, the caller gets a 400 naming the parameter, not a 503
+  // that SDKs would retry in vain.
+  RouterFixture f;
+  add_provider(f.config, "anthropic", ProviderType::kAnthropic);
+  add_provider(f.config, "openai");
+  ChatRequest alone = request_with("anthropic/claude-haiku-4-5", {}, Json{{"n", 2}});
+  RouteResult r = f.router().complete(alone, RequestContext{});
+  CHECK_FALSE(r.ok);
+  CHECK(r.http_status == 400);
+  CHECK(r.error["error"]["type"] == "invalid_request_error");
+  CHECK(r.error["error"]["param"] == "n");
+  std::string message = r.error["error"]["message"].get<std::string>();
+  CHECK(message.find("anthropic/claude-haiku-4-5") != std::string::npos);
+  CHECK(message.find("exactly one choice") != std::string::npos);
+  ChatRequest with_fallback =
+      request_with("anthropic/claude-haiku-4-5", {"openai/gpt-4o-mini"}, Json{{"n", 2}});
+  RouteResult served = f.router().complete(with_fallback, RequestContext{});
+  CHECK(served.ok);
+  CHECK(served.record.provider == "openai");
+}
