@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "lib/providers/error_text.h"
+#include "lib/providers/json_access.h"
+
 namespace understudy {
 
 const char* wire_format_name(WireFormat f) {
@@ -48,24 +51,33 @@ std::int64_t count_words(const std::string& s) {
   return n;
 }
 
+bool bool_member(const Json& obj, const char* key) {
+  const Json& v = member(obj, key);
+  return v.is_boolean() && v.get<bool>();
+}
+
 // Messages as (role, text) for every format: OpenAI/Anthropic "messages", Gemini "contents".
+// Runs before validation, so it reads every field without trusting its type.
 std::vector<std::pair<std::string, std::string>> turns_of(const FakeRequest& r) {
   std::vector<std::pair<std::string, std::string>> out;
   const Json& b = r.body;
-  if (!b.is_object()) return out;
   if (r.format == WireFormat::kGemini) {
-    for (const Json& c : b.value("contents", Json::array())) {
+    const Json& contents = member(b, "contents");
+    for (size_t i = 0; contents.is_array() && i < contents.size(); ++i) {
+      const Json& c = contents[i];
+      if (!c.is_object()) continue;
+      const Json& parts = member(c, "parts");
       std::string t;
-      for (const Json& p : c.value("parts", Json::array())) {
-        if (p.contains("text") && p["text"].is_string()) t += p["text"].get<std::string>();
-      }
-      out.emplace_back(c.value("role", "user") == "model" ? "assistant" : "user", t);
+      for (size_t j = 0; parts.is_array() && j < parts.size(); ++j) t += json_str(parts[j], "text");
+      out.emplace_back(json_str(c, "role") == "model" ? "assistant" : "user", t);
     }
     return out;
   }
-  for (const Json& m : b.value("messages", Json::array())) {
+  const Json& messages = member(b, "messages");
+  for (size_t i = 0; messages.is_array() && i < messages.size(); ++i) {
+    const Json& m = messages[i];
     if (!m.is_object()) continue;
-    out.emplace_back(m.value("role", ""), text_of(m.value("content", Json())));
+    out.emplace_back(json_str(m, "role"), text_of(member(m, "content")));
   }
   return out;
 }
@@ -90,14 +102,15 @@ std::optional<FakeRequest> parse_fake_request(const HttpRequest& req) {
   } else {
     return std::nullopt;
   }
-  r.body = Json::parse(req.body, nullptr, false);
+  // Any body at all may arrive here: the fields are read without trusting their types, and
+  // validate_fake_request answers a wrong type the way the real service does.
+  r.body = parse_json_or_discarded(req.body);
   if (r.body.is_discarded()) r.body = Json();
   if (r.format != WireFormat::kGemini && r.body.is_object()) {
-    r.model = r.body.value("model", "");
-    r.stream = r.body.value("stream", false);
-    if (r.body.contains("stream_options") && r.body["stream_options"].is_object()) {
-      r.include_usage = r.body["stream_options"].value("include_usage", false);
-    }
+    const Json& model = member(r.body, "model");
+    r.model = model.is_string() ? model.get<std::string>() : "";
+    r.stream = bool_member(r.body, "stream");
+    r.include_usage = bool_member(member(r.body, "stream_options"), "include_usage");
   }
   auto turns = turns_of(r);
   for (const auto& [role, text] : turns) {
@@ -105,8 +118,8 @@ std::optional<FakeRequest> parse_fake_request(const HttpRequest& req) {
     if (role == "user") r.last_user_text = text;
   }
   if (!turns.empty() && turns.back().first == "assistant") r.assistant_prefix = turns.back().second;
-  if (r.format == WireFormat::kAnthropic && r.body.is_object() && r.body.contains("system")) {
-    r.prompt_tokens += count_words(text_of(r.body["system"]));
+  if (r.format == WireFormat::kAnthropic) {
+    r.prompt_tokens += count_words(text_of(member(r.body, "system")));
   }
   return r;
 }

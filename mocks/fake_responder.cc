@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "lib/core/glob.h"
+#include "lib/providers/error_text.h"
 #include "mocks/fake_validate.h"
 #include "mocks/fault_action_json.h"
 
@@ -39,13 +40,16 @@ FakeHttpReply openai_shaped_error(int status, const std::string& message, const 
                            {"type", "invalid_request_error"},
                            {"param", nullptr},
                            {"code", code}}}};
-  return {status, {{"Content-Type", "application/json"}}, body.dump()};
+  // The message may quote a path or header as the client sent it, invalid UTF-8 included.
+  return {status,
+          {{"Content-Type", "application/json"}},
+          body.dump(-1, ' ', false, Json::error_handler_t::replace)};
 }
 
 Json body_for_log(const FakeRequest* fake, const std::string& raw) {
   if (fake && !fake->body.is_null()) return fake->body;
   if (raw.empty()) return nullptr;
-  Json parsed = Json::parse(raw, nullptr, false);
+  Json parsed = parse_json_or_discarded(raw);
   if (!parsed.is_discarded()) return parsed;
   return raw.size() <= kMaxLoggedText ? Json(raw) : Json(raw.substr(0, kMaxLoggedText));
 }

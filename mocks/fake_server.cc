@@ -27,7 +27,12 @@ ResponsePlan json_plan(int status, const Json& body) {
   ResponsePlan p;
   p.steps.push_back(PlanStep{
       PlanStep::Kind::kHead, Millis(0), status, {{"Content-Type", "application/json"}}, ""});
-  p.steps.push_back(PlanStep{PlanStep::Kind::kData, Millis(0), 0, {}, body.dump()});
+  // Replacing invalid UTF-8: the request log and error messages quote what clients sent.
+  p.steps.push_back(PlanStep{PlanStep::Kind::kData,
+                             Millis(0),
+                             0,
+                             {},
+                             body.dump(-1, ' ', false, Json::error_handler_t::replace)});
   return p;
 }
 
@@ -168,9 +173,17 @@ void FakeProviderServer::serve_connection(int fd) {
       return;
     }
     if (in.kind != WireConnection::ReadOutcome::Kind::kRequest) return;
-    bool reusable = in.head.target.rfind("/_mock/", 0) == 0
-                        ? handle_control(conn, in.head)
-                        : handle_request(conn, in.head, std::move(in.body));
+    bool reusable = false;
+    try {
+      reusable = in.head.target.rfind("/_mock/", 0) == 0
+                     ? handle_control(conn, in.head)
+                     : handle_request(conn, in.head, std::move(in.body));
+    } catch (const std::exception&) {
+      // Backstop: an exception escaping this thread would abort the whole process, and with
+      // it every test using the fake. Part of a reply may be out already, so just close.
+      conn.drain_and_close();
+      return;
+    }
     if (!reusable) return;
   }
 }

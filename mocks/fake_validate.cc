@@ -138,7 +138,8 @@ ContentShape shape_of(const Json& content) {
   if (!content.is_array()) return s;
   s.empty = content.empty();
   for (const Json& block : content) {
-    if (!block.is_object() || block.value("type", "") != "text") {
+    const Json& type = block.is_object() ? block.value("type", Json()) : Json();
+    if (!type.is_string() || type != "text") {
       s.last_text.clear();
       continue;
     }

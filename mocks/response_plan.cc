@@ -129,7 +129,8 @@ ResponsePlan plan_not_found(const std::string& path) {
                            {"type", "invalid_request_error"},
                            {"param", nullptr},
                            {"code", "unknown_url"}}}};
-  data(p, body.dump());
+  data(p, body.dump(-1, ' ', false,
+                    Json::error_handler_t::replace));  // the path is whatever the client sent
   return p;
 }
 

@@ -1,5 +1,7 @@
 #include "lib/model/chat.h"
 
+#include "lib/model/json_depth.h"
+
 namespace understudy {
 
 namespace {
@@ -122,6 +124,13 @@ std::string json_error_message(const nlohmann::json::parse_error& e) {
 
 Result<ChatRequest> parse_chat_request(std::string_view bytes) {
   ChatRequest req;
+  // Checked before parsing: a deeper body would overflow the stack when it is copied or
+  // serialized on its way upstream (lib/model/json_depth.h).
+  if (auto at = json_too_deep_at(bytes)) {
+    return invalid_argument("request body nests arrays and objects more than " +
+                            std::to_string(kMaxJsonDepth) + " levels deep (at byte offset " +
+                            std::to_string(*at) + ")");
+  }
   try {
     req.body = Json::parse(bytes.begin(), bytes.end());
   } catch (const nlohmann::json::parse_error& e) {

@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
-#include "lib/providers/json_access.h"
+#include "lib/model/json_depth.h"
 
 namespace understudy {
 
 Json parse_json_or_discarded(std::string_view body) {
-  if (json_nesting_exceeds(body)) return Json(Json::value_t::discarded);
+  // Too deep to copy or serialize safely (lib/model/json_depth.h): not an answer we can use.
+  if (json_too_deep_at(body)) return Json(Json::value_t::discarded);
   // Some servers (DeepSeek under load) send leading blank lines; nlohmann skips whitespace.
   return Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
 }

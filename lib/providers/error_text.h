@@ -11,7 +11,7 @@
 namespace understudy {
 
 // Parses `body` as JSON; a discarded (is_discarded()) value when it is not JSON, or nests
-// deeper than kMaxJsonNesting (json_access.h).
+// deeper than kMaxJsonDepth (lib/model/json_depth.h).
 Json parse_json_or_discarded(std::string_view body);
 
 // Case-insensitive substring test.

@@ -1,6 +1,7 @@
 #include "lib/providers/gemini_ids.h"
 
 #include <cctype>
+#include <cstdint>
 #include <optional>
 
 namespace understudy {
@@ -86,15 +87,53 @@ std::optional<Field> read_field(std::string_view id, size_t& pos) {
   return f;
 }
 
+// Whether `s` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+bool is_utf8(std::string_view s) {
+  static constexpr std::uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t extra = 0;
+    std::uint32_t cp = c;
+    if (c >= 0x80) {
+      if ((c & 0xe0) == 0xc0) {
+        extra = 1, cp = c & 0x1f;
+      } else if ((c & 0xf0) == 0xe0) {
+        extra = 2, cp = c & 0x0f;
+      } else if ((c & 0xf8) == 0xf0) {
+        extra = 3, cp = c & 0x07;
+      } else {
+        return false;
+      }
+    }
+    if (extra >= s.size() - i) return false;  // truncated sequence
+    for (size_t k = 1; k <= extra; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < kMinForLength[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+// Both decoded fields came from JSON strings, so they are text: bytes that are not UTF-8
+// mean the id is not ours, and sending them on would make the request body unserializable.
+bool base64url_decode_text(std::string_view payload, std::string& out) {
+  return base64url_decode(payload, out) && is_utf8(out);
+}
+
 bool apply_field(const Field& f, GeminiCallRef& ref) {
   switch (f.tag) {
     case 'i':
-      return base64url_decode(f.payload, ref.upstream_id);
+      return base64url_decode_text(f.payload, ref.upstream_id);
     case 's':
       ref.thought_signature = transliterate_to_std(f.payload);
       return f.payload.size() % 4 != 1;  // no canonical base64 strips to that length
     case 'S':
-      return base64url_decode(f.payload, ref.thought_signature);
+      return base64url_decode_text(f.payload, ref.thought_signature);
     default:
       return false;
   }

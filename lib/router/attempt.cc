@@ -273,8 +273,10 @@ std::vector<Json> completion_to_chunks(const Json& completion) {
     if (completion.contains(k)) base[k] = completion[k];
   }
   base["object"] = "chat.completion.chunk";
-  const Json& choice = completion["choices"][0];
-  const Json& msg = choice.value("message", Json::object());
+  // parse_response guarantees a non-empty choices array, not what is inside it.
+  const Json& first = completion["choices"][0];
+  const Json choice = first.is_object() ? first : Json::object();
+  const Json msg = choice.value("message", Json::object());
   Json role = base;
   role["choices"] = Json::array({Json{{"index", 0},
                                       {"delta", Json{{"role", "assistant"}, {"content", ""}}},
@@ -289,10 +291,11 @@ std::vector<Json> completion_to_chunks(const Json& completion) {
     Json calls = Json::array();
     for (size_t i = 0; i < msg["tool_calls"].size(); ++i) {
       Json c = msg["tool_calls"][i];
-      c["index"] = i;
+      if (!c.is_object()) continue;
+      c["index"] = calls.size();
       calls.push_back(std::move(c));
     }
-    delta["tool_calls"] = std::move(calls);
+    if (!calls.empty()) delta["tool_calls"] = std::move(calls);
   }
   if (!delta.empty()) {
     Json c = base;

@@ -4,6 +4,13 @@ namespace understudy {
 
 namespace {
 
+// A string member of a caller's object, or "": value() with a string default would throw on
+// {"type": 5}, and nothing on the data path of `serve` may throw.
+std::string string_member(const Json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 void scan_content(const Json& content, RequestNeeds& needs, std::int64_t& chars) {
   if (content.is_string()) {
     chars += static_cast<std::int64_t>(content.get_ref<const std::string&>().size());
@@ -12,7 +19,7 @@ void scan_content(const Json& content, RequestNeeds& needs, std::int64_t& chars)
   if (!content.is_array()) return;
   for (const Json& part : content) {
     if (!part.is_object()) continue;
-    std::string type = part.value("type", "");
+    std::string type = string_member(part, "type");
     if (type == "image_url" || type == "image") needs.vision = true;
     if (part.contains("text") && part["text"].is_string()) {
       chars += static_cast<std::int64_t>(part["text"].get_ref<const std::string&>().size());
@@ -30,7 +37,7 @@ RequestNeeds needs_of(const ChatRequest& request, bool stream) {
   needs.tools = tools != body.end() && tools->is_array() && !tools->empty();
   auto rf = body.find("response_format");
   if (rf != body.end() && rf->is_object()) {
-    std::string type = rf->value("type", "");
+    std::string type = string_member(*rf, "type");
     needs.json_mode = type == "json_object" || type == "json_schema";
   }
   std::int64_t chars = 0;

@@ -35,6 +35,18 @@ std::string make_stream_id(const std::string& request_id, Random& random) {
   return id + buf;
 }
 
+// The primary could not express the request: when nothing else is tried, that is the
+// caller's error (a 400 naming the parameter), not an outage; a 503 would make SDKs retry.
+Failure rejection_failure(const ModelRef& primary, const std::string& why,
+                          const std::string& param) {
+  Failure f;
+  f.cls = FailureClass::kBadRequest;
+  f.type = "invalid_request_error";
+  f.param = param;
+  f.message = primary.str() + ": " + why;
+  return f;
+}
+
 bool key_class(FailureClass c) {
   return c == FailureClass::kAuth || c == FailureClass::kQuota || c == FailureClass::kRateLimit;
 }
@@ -92,6 +104,9 @@ RequestRun::TargetResult RequestRun::run_target(int ti) {
     if (!st.reuse_key && !pick_key(st)) return TargetResult::kMoveOn;
     AttemptRun run = run_attempt(ti, st.target, ++st.tries, std::nullopt);
     if (run.not_expressible) {
+      if (ti == 0) {
+        primary_rejection_ = rejection_failure(ref, run.record.message, run.rejected_param);
+      }
       skip(ti, run.record.message);
       return TargetResult::kMoveOn;
     }
@@ -219,6 +234,7 @@ RequestRun::AttemptRun RequestRun::run_attempt(int ti, const AttemptTarget& targ
   auto built = adapter.build_request(request_, target, bo);
   if (!built.ok()) {
     run.not_expressible = true;
+    run.rejected_param = built.status().field();
     rec.message = "cannot express the request: " + built.status().message();
     return run;
   }
@@ -415,6 +431,8 @@ RouteResult RequestRun::finish_failure() {
     f = *first_failure_;
   } else if (final_failure_) {
     f = *final_failure_;
+  } else if (primary_rejection_) {
+    f = *primary_rejection_;
   } else {
     std::string why;
     for (const AttemptRecord& a : record_.attempts) {

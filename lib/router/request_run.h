@@ -39,6 +39,7 @@ class RequestRun final : public CommitListener {
     AttemptRecord record;
     std::vector<std::string> dropped_params;
     bool not_expressible = false;  // the adapter cannot build this request
+    std::string rejected_param;    // when not_expressible: the parameter it named, if any
   };
 
   // Per-target loop state.
@@ -97,6 +98,8 @@ class RequestRun final : public CommitListener {
   std::optional<Failure> primary_failure_;
   std::optional<Failure> first_failure_;
   std::optional<Failure> final_failure_;  // set when the request cannot continue (e.g. deadline)
+  // The primary could not express the request (a caller-side 400), e.g. "n": 2 for anthropic.
+  std::optional<Failure> primary_rejection_;
   bool fallbacks_allowed_ = true;
   int attempt_number_ = 0;
   int serving_index_ = -1;  // target index of the attempt in flight (for commit)

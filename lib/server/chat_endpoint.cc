@@ -141,17 +141,11 @@ ApiResponse ChatEndpoint::handle(const ApiRequest& request) {
   AuthOutcome auth = authenticate(config, request.header("authorization"));
   if (!auth.ok)
     return refuse(request, id, {401, "unauthorized", auth.error, "", "invalid_api_key"});
-  if (json_nesting_exceeds(request.body, kMaxJsonNesting)) {
-    return refuse(request, id,
-                  {400, "bad_request",
-                   "request body nests arrays and objects more than " +
-                       std::to_string(kMaxJsonNesting) + " levels deep",
-                   "", "invalid_json"});
-  }
   auto parsed = parse_chat_request(request.body);
   if (!parsed.ok()) {
     const Status& s = parsed.status();
-    bool json = s.message().rfind("request body is not valid JSON", 0) == 0;
+    bool json = s.message().rfind("request body is not valid JSON", 0) == 0 ||
+                s.message().rfind("request body nests", 0) == 0;
     return refuse(request, id,
                   {400, "bad_request", s.message(), s.field(), json ? "invalid_json" : ""});
   }

@@ -1,12 +1,11 @@
 // ChatEndpoint: POST /v1/chat/completions (design §6, §7; docs/serve.md).
 //
 // In order: request id (the caller's x-request-id if it is a sane token, else a generated
-// one), authentication (auth.h), a nesting-depth guard (json_access.h: a body nested deeper
-// than kMaxJsonNesting is a 400, because the JSON library copies and serializes recursively
-// and a few hundred kilobytes of "[[[[..." would overflow a thread's stack), parsing and
-// validation (parse_chat_request: every bad input is a 400 in the OpenAI error shape naming
-// the `param`), the direct-key chain check, then admission (admission.h: 429 or 503 with
-// Retry-After beyond the limits), then the router.
+// one), authentication (auth.h), parsing and validation (parse_chat_request:
+// every bad input is a 400 in the OpenAI error shape naming the `param`; a body nested deeper
+// than kMaxJsonDepth, lib/model/json_depth.h, is a 400 with code invalid_json), the direct-key
+// chain check, then admission (admission.h: 429 or 503 with Retry-After beyond the limits), then
+// the router.
 //
 // Non-streaming requests run the router on the calling (connection) thread. Streaming
 // requests run it on a `stream_workers` thread with a StreamBridge as the sink; this thread

@@ -110,3 +110,38 @@ TEST_CASE("fake responder: unknown paths get 404 and other methods 405") {
   CHECK(plan_status(g.plan) == 405);
   CHECK(g.format == "openai");
 }
+
+TEST_CASE(
+    "fake responder: fields of the wrong type get the provider's answer, never an exception") {
+  FakeResponder responder({}, "", 1);
+  auto respond_with = [&](HttpRequest req, const std::string& body) {
+    req.body = body;
+    FakeResponse r;
+    CHECK_NOTHROW(r = responder.respond(req, 0, Millis(0)));
+    return r;
+  };
+  const std::string hi = R"([{"role":"user","content":"hi"}])";
+  // OpenAI: a model that is not a string is a 400 like the real API's, not an abort.
+  FakeResponse model = respond_with(openai_request("x"), R"({"model":5,"messages":)" + hi + "}");
+  CHECK(plan_status(model.plan) == 400);
+  CHECK(model.rejection == "you must provide a model parameter");
+  FakeResponse role =
+      respond_with(openai_request("x"), R"({"model":"m","messages":[{"role":5,"content":"hi"}]})");
+  CHECK(plan_status(role.plan) == 400);
+  // Flags of the wrong type read as false.
+  FakeResponse stream = respond_with(
+      openai_request("x"), R"({"model":"m","stream":"yes","stream_options":{"include_usage":1},)"
+                           R"("messages":)" +
+                               hi + "}");
+  CHECK(plan_status(stream.plan) == 200);
+  CHECK_FALSE(stream.stream);
+  // Anthropic: a content block whose type is not a string is answered, not thrown on.
+  FakeResponse block = respond_with(
+      anthropic_request("x"),
+      R"({"model":"m","max_tokens":9,"messages":[{"role":"user","content":[{"type":5}]}]})");
+  CHECK(plan_status(block.plan) != 0);
+  // Gemini: contents entries that are not objects are skipped, the rest is answered.
+  FakeResponse gemini =
+      respond_with(gemini_request("x"), R"({"contents":[5,{"parts":[{"text":"hi"}]}]})");
+  CHECK(plan_status(gemini.plan) == 200);
+}

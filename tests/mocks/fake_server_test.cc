@@ -423,6 +423,29 @@ TEST_CASE("fake server: unknown paths, wrong methods and garbage get errors, nev
   CHECK(client.send(openai_request("still alive")).status == 200);
 }
 
+TEST_CASE("fake server: bodies and paths that are not UTF-8, or nest too deep, never crash it") {
+  FakeProviderServer server(with_rules({}));
+  REQUIRE(server.start().ok());
+  HttpRequest binary = openai_request("x");
+  binary.body = "\xff\xfe{not json";
+  RawClient raw(server.port());
+  CHECK(raw.exchange(raw_request(binary)).rfind("HTTP/1.1 400", 0) == 0);
+  HttpRequest deep = openai_request("x");
+  deep.body = R"({"model":"m","messages":[{"role":"user","content":"hi"}],"x":)" +
+              std::string(100000, '[') + std::string(100000, ']') + "}";
+  CHECK(raw.exchange(raw_request(deep)).rfind("HTTP/1.1 400", 0) == 0);
+  RawClient path(server.port());
+  CHECK(path.exchange("POST /v2/\xff\xfe HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+            .rfind("HTTP/1.1 404", 0) == 0);
+  // The request log quotes what arrived; invalid bytes come back replaced, not as a crash.
+  FakeClient client(server);
+  FakeReply log = client.get("/_mock/requests");
+  REQUIRE(log.status == 200);
+  REQUIRE(log.json.is_object());
+  CHECK(log.json["requests"].size() == 3);
+  CHECK(client.send(openai_request("still alive")).status == 200);
+}
+
 TEST_CASE("fake server: keep-alive carries several requests on one connection") {
   FakeProviderServer server(with_rules({}));
   REQUIRE(server.start().ok());

@@ -383,3 +383,24 @@ TEST_CASE("chunk: chunk_text and chunk_finish_reason read the first choice") {
   CHECK(chunk_text(Json::parse(R"({"choices":[{"delta":{"content":null}}]})")).empty());
   CHECK(chunk_finish_reason(Json::parse(R"({"choices":[7]})")).empty());
 }
+
+TEST_CASE("chat request: a body nested deeper than the limit is rejected before it is parsed") {
+  // 200 KB of brackets once parsed fine and then overflowed the stack when the body was
+  // copied for the upstream request: serve crashed.
+  Status deep =
+      rejected(body_with(kHello, R"("x":)" + std::string(100000, '[') + std::string(100000, ']')));
+  CHECK(mentions(deep, "more than 256 levels deep"));
+  CHECK(mentions(deep, "byte offset 328"));
+  // Nesting that real requests use (tool schemas, content parts) is far below the limit.
+  ChatRequest ok =
+      parsed(body_with(kHello, R"("x":)" + std::string(200, '[') + std::string(200, ']')));
+  CHECK(ok.body["x"].is_array());
+}
+
+TEST_CASE("chat response: text() skips parts whose type is not a string") {
+  ChatResponse r{Json::parse(R"({"choices":[{"message":{"content":[
+    {"type":5,"text":"no"},{"type":"text","text":"yes"}]}}]})")};
+  std::string text;
+  CHECK_NOTHROW(text = r.text());
+  CHECK(text == "yes");
+}

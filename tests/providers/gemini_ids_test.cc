@@ -86,3 +86,17 @@ TEST_CASE("gemini ids: foreign and damaged ids decode to nothing") {
     CHECK(ref.thought_signature.empty());
   }
 }
+
+TEST_CASE("gemini ids: an id whose fields decode to bytes that are not UTF-8 is not ours") {
+  // "____" is base64url for three 0xff bytes: never a JSON string, so never a field of ours.
+  for (const char* id : {"call_x-i4_____", "call_x-S4_____", "call_x-i2_wA", "call_x-i4_7aCA"}) {
+    CAPTURE(id);
+    GeminiCallRef ref = decode_gemini_call_id(id);
+    CHECK(ref.upstream_id.empty());
+    CHECK(ref.thought_signature.empty());
+  }
+  GeminiCallRef text{"fc-é-漢-🙂", "sig é 🙂"};
+  GeminiCallRef back = decode_gemini_call_id(encode_gemini_call_id("g", text));
+  CHECK(back.upstream_id == text.upstream_id);
+  CHECK(back.thought_signature == text.thought_signature);
+}

@@ -321,6 +321,24 @@ TEST_CASE("gemini request: a tool call and its result round-trip with name, id a
   CHECK(b.body["contents"] == expected);
 }
 
+TEST_CASE("gemini request: a caller's id that decodes to non-text bytes is not sent upstream") {
+  // Once, the decoded bytes went into functionCall.id and the request could not be serialized.
+  const char* id = "call_x-i4_____";
+  Built b = build({{"model", "m"},
+                   {"messages",
+                    {user("hi"),
+                     {{"role", "assistant"},
+                      {"content", nullptr},
+                      {"tool_calls",
+                       {{{"id", id},
+                         {"type", "function"},
+                         {"function", {{"name", "lookup"}, {"arguments", "{}"}}}}}}},
+                     {{"role", "tool"}, {"tool_call_id", id}, {"content", "1"}}}}});
+  const Json& model_turn = b.body["contents"][1];
+  CHECK_FALSE(model_turn["parts"][0]["functionCall"].contains("id"));
+  CHECK_FALSE(b.body["contents"][2]["parts"][0]["functionResponse"].contains("id"));
+}
+
 TEST_CASE("gemini request: unsigned function calls from another provider get the bypass value") {
   Built b =
       build({{"model", "m"},

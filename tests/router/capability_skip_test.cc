@@ -3,6 +3,7 @@
 // fakes, virtual clock, no sockets.
 #include <doctest/doctest.h>
 
+#include "lib/router/capability_check.h"
 #include "tests/support/router_fixture.h"
 
 using namespace understudy;
@@ -119,4 +120,43 @@ TEST_CASE("capability skip: when every target is skipped the error lists each re
   CHECK(message.find("b/m2: capability: does not support tools") != std::string::npos);
   CHECK(r.error["error"]["code"] == "no_available_target");
   CHECK(f.events.attempts.size() == 2);  // skips are events too, no request was made
+}
+
+TEST_CASE("capability skip: a response_format whose type is not a string needs nothing") {
+  // It used to throw out of the router (value() with a string default), aborting a streaming
+  // `serve`. The upstream is the judge of such a request; the router just routes it.
+  ChatRequest req =
+      request_with("openai/gpt-4o-mini", {}, Json{{"response_format", {{"type", 5}}}});
+  RequestNeeds needs;
+  CHECK_NOTHROW(needs = needs_of(req, true));
+  CHECK_FALSE(needs.json_mode);
+  CHECK(needs.streaming);
+  RouterFixture f;
+  add_provider(f.config, "openai");
+  CollectingStreamSink sink;
+  RouteResult r = f.router().stream(req, RequestContext{}, sink);
+  CHECK(r.ok);
+}
+
+TEST_CASE("capability skip: a primary that cannot express the request, alone, is a 400") {
+  // An anthropic primary cannot return n = 2 choices. With a fallback that can, the fallback
+  // serves; with nothing else tried, the caller gets a 400 naming the parameter, not a 503
+  // that SDKs would retry in vain.
+  RouterFixture f;
+  add_provider(f.config, "anthropic", ProviderType::kAnthropic);
+  add_provider(f.config, "openai");
+  ChatRequest alone = request_with("anthropic/claude-haiku-4-5", {}, Json{{"n", 2}});
+  RouteResult r = f.router().complete(alone, RequestContext{});
+  CHECK_FALSE(r.ok);
+  CHECK(r.http_status == 400);
+  CHECK(r.error["error"]["type"] == "invalid_request_error");
+  CHECK(r.error["error"]["param"] == "n");
+  std::string message = r.error["error"]["message"].get<std::string>();
+  CHECK(message.find("anthropic/claude-haiku-4-5") != std::string::npos);
+  CHECK(message.find("exactly one choice") != std::string::npos);
+  ChatRequest with_fallback =
+      request_with("anthropic/claude-haiku-4-5", {"openai/gpt-4o-mini"}, Json{{"n", 2}});
+  RouteResult served = f.router().complete(with_fallback, RequestContext{});
+  CHECK(served.ok);
+  CHECK(served.record.provider == "openai");
 }
