@@ -90,11 +90,18 @@ void fill_default_error_fields(Failure& f) {
 
 std::string body_excerpt(std::string_view body, size_t max) {
   std::string out;
-  for (char c : body) {
+  for (size_t i = 0; i < body.size(); ++i) {
     if (out.size() >= max) {
+      // Never end inside a UTF-8 sequence: drop its lead and continuation bytes.
+      auto continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+      if (continuation(body[i])) {
+        while (!out.empty() && continuation(out.back())) out.pop_back();
+        if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+      }
       out += "...";
       break;
     }
+    char c = body[i];
     out.push_back((c == '\n' || c == '\r' || c == '\t') ? ' ' : c);
   }
   return out;
