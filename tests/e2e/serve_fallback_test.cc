@@ -294,9 +294,10 @@ TEST_CASE("e2e serve: a malformed upstream event is skipped and counted") {
   CHECK(sse_text(r.body) == "You said: " + text);
   CHECK(sse_payloads(r.body).back() == "[DONE]");
   CHECK(r.header("x-understudy-provider") == "primary");
+  // The access log line is written once the request is recorded, metrics included.
+  CHECK(s.process().wait_for_output("malformed_events=1", std::chrono::milliseconds(2000)));
   HttpReply m = http_request(s.port(), "GET", "/metrics");
   CHECK(m.body.find("understudy_stream_malformed_events_total 1\n") != std::string::npos);
-  CHECK(s.process().wait_for_output("malformed_events=1", std::chrono::milliseconds(2000)));
 }
 
 TEST_CASE("e2e serve: a finished upstream stream without [DONE] is completed by the gateway") {

@@ -3,8 +3,11 @@
 // `serve` must answer all of them and keep running. No sockets: a scripted raw transport.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <stdexcept>
+#include <thread>
 
 #include "lib/core/real_clock.h"
 #include "lib/providers/json_access.h"
@@ -124,6 +127,17 @@ struct RobustFixture {
 
 bool from_up(const HttpRequest& req) { return req.base_url.find("fake-up") != std::string::npos; }
 
+// The router records a request's metrics after the stream's last bytes are queued, so a
+// counter is read once it settles (bounded: 2 s).
+std::uint64_t settled_counter(const Metrics& m, const std::string& name, std::uint64_t want) {
+  std::uint64_t v = m.counter(name, {});
+  for (int i = 0; i < 2000 && v != want; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    v = m.counter(name, {});
+  }
+  return v;
+}
+
 std::string drain(const ApiResponse& r) {
   std::string all;
   while (r.stream->take(all) == SseSource::Take::kMore) {
@@ -173,7 +187,7 @@ TEST_CASE("chat endpoint: an upstream stream choice that is not an object is ski
   CAPTURE(all);
   CHECK(sse_text(all) == "Hello there");
   CHECK(sse_payloads(all).back() == "[DONE]");
-  CHECK(x.metrics.counter("understudy_stream_malformed_events_total", {}) == 3);
+  CHECK(settled_counter(x.metrics, "understudy_stream_malformed_events_total", 3) == 3);
 }
 
 TEST_CASE("chat endpoint: an upstream event nested too deep is skipped, not a stack overflow") {
@@ -190,7 +204,7 @@ TEST_CASE("chat endpoint: an upstream event nested too deep is skipped, not a st
   REQUIRE(r.status == 200);
   std::string all = drain(r);
   CHECK(sse_text(all) == "Hello there");
-  CHECK(x.metrics.counter("understudy_stream_malformed_events_total", {}) == 1);
+  CHECK(settled_counter(x.metrics, "understudy_stream_malformed_events_total", 1) == 1);
 }
 
 TEST_CASE("chat endpoint: a non-streamed upstream reply whose choice is not an object falls back") {
