@@ -79,6 +79,16 @@ class ManualSource final : public SseSource {
   bool abandoned_ = false;
 };
 
+// GET /events answers with an event stream fed by `source`.
+void route_events(HttpListener& listener, const std::shared_ptr<ManualSource>& source) {
+  listener.route("GET", "/events", [source](const ApiRequest&) {
+    ApiResponse r;
+    r.content_type = "text/event-stream";
+    r.stream = source;
+    return r;
+  });
+}
+
 ApiResponse echo(const ApiRequest& r) {
   ApiResponse out;
   out.body = Json{{"method", r.method}, {"path", r.path}, {"body", r.body}}.dump();
@@ -106,12 +116,7 @@ TEST_CASE("http listener: a keep-alive connection serves several requests") {
 TEST_CASE("http listener: an event stream reaches the client as it is produced") {
   RunningListener l;
   auto source = std::make_shared<ManualSource>();
-  l.listener.route("GET", "/events", [source](const ApiRequest&) {
-    ApiResponse r;
-    r.content_type = "text/event-stream";
-    r.stream = source;
-    return r;
-  });
+  route_events(l.listener, source);
   REQUIRE(l.start());
   int fd =
       open_and_send(l.port, "GET /events HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\n\r\n");
@@ -320,12 +325,7 @@ TEST_CASE("http listener: HTTP/1.0 closes unless asked to keep alive; HEAD has n
 TEST_CASE("http listener: an event stream to an HTTP/1.0 client ends by closing, unchunked") {
   RunningListener l;
   auto source = std::make_shared<ManualSource>();
-  l.listener.route("GET", "/events", [source](const ApiRequest&) {
-    ApiResponse r;
-    r.content_type = "text/event-stream";
-    r.stream = source;
-    return r;
-  });
+  route_events(l.listener, source);
   REQUIRE(l.start());
   int fd = open_and_send(l.port, "GET /events HTTP/1.0\r\n\r\n");
   REQUIRE(fd >= 0);
