@@ -210,8 +210,9 @@ Http1RequestParser::Result Http1RequestParser::step(std::string_view in, std::si
   std::string_view line;
   Line got = take_line(in, pos, max_len, line);
   if (got == Line::kPartial) return Result::kNeedMore;
-  if (got == Line::kBareLf)
+  if (got == Line::kBareLf) {
     return fail(400, "malformed HTTP request: a line ends in LF without CR");
+  }
   if (got == Line::kTooLong) {
     if (state_ == State::kRequestLine && max_len == limits_.max_request_line) {
       return fail(414, "request line too long: the limit is " +
@@ -235,8 +236,9 @@ Http1RequestParser::Result Http1RequestParser::step(std::string_view in, std::si
     case State::kChunkSize:
       return on_chunk_size(line);
     case State::kChunkEnd:
-      if (!line.empty())
+      if (!line.empty()) {
         return fail(400, "malformed chunked body: chunk data not followed by CRLF");
+      }
       state_ = State::kChunkSize;
       return Result::kNeedMore;
     case State::kTrailers:

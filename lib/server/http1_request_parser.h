@@ -74,6 +74,8 @@ class Http1RequestParser {
 
   // True once any byte of the current request has been consumed.
   bool started() const { return started_; }
+  // Valid from kHeadComplete (head) and kComplete (body); a caller may move them out then,
+  // reset() clears them for the next request.
   const Http1RequestHead& head() const { return head_; }
   Http1RequestHead& head() { return head_; }
   std::string& body() { return body_; }
