@@ -1,31 +1,81 @@
 #include "lib/server/access_log.h"
 
-#include <cstdio>
+#include <charconv>
+#include <climits>
+#include <cstdint>
 #include <ctime>
 
 #include "lib/server/api.h"
 
 namespace understudy {
 
-std::string iso8601_utc(WallTime t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
+namespace {
+
+void append_number(std::string& out, std::int64_t n) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, static_cast<std::size_t>(end - buf));
 }
 
-std::string logfmt_value(const std::string& v) {
-  bool quote = v.empty();
-  for (unsigned char c : v) {
-    if (c <= ' ' || c == '=' || c == '"' || c == 0x7f) quote = true;
+void append_digits(std::string& out, int value, int width) {
+  char buf[8];
+  for (int i = width - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
   }
-  if (!quote) return v;
-  std::string out = "\"";
+  out.append(buf, static_cast<std::size_t>(width));
+}
+
+// The calendar part changes once a second; each thread keeps the last one it formatted.
+void append_iso8601_utc(std::string& out, WallTime t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::int64_t secs = ms / 1000;
+  int millis = static_cast<int>(ms % 1000);
+  if (millis < 0) {
+    millis += 1000;
+    secs -= 1;
+  }
+  thread_local std::int64_t cached_secs = INT64_MIN;
+  thread_local std::string cached;  // "2026-01-01T12:00:00"
+  if (secs != cached_secs) {
+    std::time_t tt = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    cached.clear();
+    append_digits(cached, tm.tm_year + 1900, 4);
+    cached += '-';
+    append_digits(cached, tm.tm_mon + 1, 2);
+    cached += '-';
+    append_digits(cached, tm.tm_mday, 2);
+    cached += 'T';
+    append_digits(cached, tm.tm_hour, 2);
+    cached += ':';
+    append_digits(cached, tm.tm_min, 2);
+    cached += ':';
+    append_digits(cached, tm.tm_sec, 2);
+    cached_secs = secs;
+  }
+  out += cached;
+  out += '.';
+  append_digits(out, millis, 3);
+  out += 'Z';
+}
+
+bool needs_quotes(std::string_view v) {
+  if (v.empty()) return true;
+  for (unsigned char c : v) {
+    if (c <= ' ' || c == '=' || c == '"' || c == 0x7f) return true;
+  }
+  return false;
+}
+
+void append_logfmt_value(std::string& out, std::string_view v) {
+  if (!needs_quotes(v)) {
+    out += v;
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
   for (char c : v) {
     auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
@@ -40,45 +90,58 @@ std::string logfmt_value(const std::string& v) {
     } else if (u < 0x20 || u == 0x7f) {
       // Caller-chosen text (the requested model) must not carry a raw escape sequence or
       // carriage return into an operator's terminal or log viewer.
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", u);
-      out += buf;
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
     } else {
       out += c;
     }
   }
-  return out + "\"";
+  out += '"';
 }
 
-std::string attempt_trail(const RequestRecord& r) {
-  std::string out;
+void append_attempt_trail(std::string& out, const RequestRecord& r) {
+  bool first = true;
   for (const AttemptRecord& a : r.attempts) {
-    if (!out.empty()) out += ",";
+    if (!first) out += ',';
+    first = false;
     out.append(a.provider).append("/").append(a.model);
     if (!a.skipped.empty()) {
       out += ":skipped";
       continue;
     }
-    out.append(":").append(std::to_string(a.status));
+    out += ':';
+    append_number(out, a.status);
     if (a.failure) out.append(":").append(failure_class_name(*a.failure));
     if (a.continuation) out += ":continuation";
   }
-  return out;
 }
 
-namespace {
-
+// Appends `key=value` pairs to a caller's buffer, separated by spaces.
 class LogfmtLine {
  public:
-  void add(const std::string& key, const std::string& value) {
-    if (!line_.empty()) line_ += ' ';
-    line_ += key + "=" + logfmt_value(value);
+  explicit LogfmtLine(std::string& out) : out_(out) {}
+  void add(std::string_view key, std::string_view value) {
+    start(key);
+    append_logfmt_value(out_, value);
   }
-  void add(const std::string& key, std::int64_t value) { add(key, std::to_string(value)); }
-  std::string finish() { return line_ + "\n"; }
+  void add(std::string_view key, std::int64_t value) {
+    start(key);
+    append_number(out_, value);
+  }
+  void add_time(std::string_view key, WallTime t) {
+    start(key);  // never needs quotes
+    append_iso8601_utc(out_, t);
+  }
+  void finish() { out_ += '\n'; }
 
  private:
-  std::string line_;
+  void start(std::string_view key) {
+    if (!out_.empty()) out_ += ' ';
+    out_ += key;
+    out_ += '=';
+  }
+  std::string& out_;
 };
 
 int attempts_made(const RequestRecord& r) {
@@ -87,9 +150,9 @@ int attempts_made(const RequestRecord& r) {
   return n;
 }
 
-std::string request_logfmt(const RequestRecord& r, const std::string& ts) {
-  LogfmtLine l;
-  l.add("ts", ts);
+void request_logfmt(std::string& out, const RequestRecord& r, WallTime now) {
+  LogfmtLine l(out);
+  l.add_time("ts", now);
   l.add("msg", "request");
   l.add("id", r.request_id);
   l.add("requested", r.requested);
@@ -114,9 +177,41 @@ std::string request_logfmt(const RequestRecord& r, const std::string& ts) {
     l.add("completion_tokens", r.usage.completion_tokens);
   }
   if (r.malformed_events > 0) l.add("malformed_events", r.malformed_events);
-  l.add("trail", attempt_trail(r));
-  return l.finish();
+  thread_local std::string trail;
+  trail.clear();
+  append_attempt_trail(trail, r);
+  l.add("trail", trail);
+  l.finish();
 }
+
+// Each thread formats its lines into one buffer that keeps its capacity.
+std::string& line_buffer() {
+  thread_local std::string line;
+  line.clear();
+  return line;
+}
+
+}  // namespace
+
+std::string iso8601_utc(WallTime t) {
+  std::string out;
+  append_iso8601_utc(out, t);
+  return out;
+}
+
+std::string logfmt_value(const std::string& v) {
+  std::string out;
+  append_logfmt_value(out, v);
+  return out;
+}
+
+std::string attempt_trail(const RequestRecord& r) {
+  std::string out;
+  append_attempt_trail(out, r);
+  return out;
+}
+
+namespace {
 
 std::string request_json(const RequestRecord& r, const std::string& ts) {
   Json j = Json::object();
@@ -152,29 +247,37 @@ std::string request_json(const RequestRecord& r, const std::string& ts) {
 }  // namespace
 
 void AccessLog::on_request(const RequestRecord& request) {
-  std::string ts = iso8601_utc(clock_.wall_now());
-  emit(format_ == LogFormat::kJson ? request_json(request, ts) : request_logfmt(request, ts));
+  WallTime now = clock_.wall_now();
+  if (format_ == LogFormat::kJson) {
+    emit(request_json(request, iso8601_utc(now)));
+    return;
+  }
+  std::string& line = line_buffer();
+  request_logfmt(line, request, now);
+  emit(line);
 }
 
 void AccessLog::log_rejected(const std::string& request_id, const std::string& path, int status,
                              const std::string& reason, const std::string& param) {
-  std::string ts = iso8601_utc(clock_.wall_now());
+  WallTime now = clock_.wall_now();
   if (format_ == LogFormat::kJson) {
-    Json j{{"ts", ts},     {"msg", "rejected"}, {"id", request_id},
-           {"path", path}, {"status", status},  {"reason", reason}};
+    Json j{{"ts", iso8601_utc(now)}, {"msg", "rejected"}, {"id", request_id},
+           {"path", path},           {"status", status},  {"reason", reason}};
     if (!param.empty()) j["param"] = param;
     emit(dump_json(j) + "\n");
     return;
   }
-  LogfmtLine l;
-  l.add("ts", ts);
+  std::string& line = line_buffer();
+  LogfmtLine l(line);
+  l.add_time("ts", now);
   l.add("msg", "rejected");
   l.add("id", request_id);
   l.add("path", path);
   l.add("status", status);
   l.add("reason", reason);
   if (!param.empty()) l.add("param", param);
-  emit(l.finish());
+  l.finish();
+  emit(line);
 }
 
 void AccessLog::emit(const std::string& line) {

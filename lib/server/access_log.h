@@ -10,8 +10,11 @@
 //   json: the same fields as one JSON object per line, with `attempts` as the extra_fields
 //     attempt array.
 // Lines carry metadata only: never message content, never key values (records hold key
-// names only, and failure messages are scrubbed of the key by the router). Each line is
-// handed whole to the writer, under a mutex, so lines never interleave. Thread-safe.
+// names only, and failure messages are scrubbed of the key by the router). A logfmt line is
+// formatted straight into a per-thread buffer that keeps its capacity (no temporaries per
+// field) and handed whole to the writer, under a mutex, so lines never interleave; `serve`
+// passes a BatchedLogWriter (batched_log_writer.h), so a line costs no system call of its own.
+// Thread-safe.
 #pragma once
 
 #include <functional>

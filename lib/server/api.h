@@ -1,7 +1,7 @@
 // ApiRequest / ApiResponse: one HTTP exchange as the gateway's endpoints see it, free of the
-// HTTP library. HttpListener (http_listener.h, the one file that includes httplib.h on the
-// server side) turns wire requests into ApiRequests and ApiResponses back into bytes, so the
-// endpoints are plain functions that unit tests call without a socket.
+// HTTP wire format. HttpListener (http_listener.h) turns wire requests into ApiRequests and
+// ApiResponses back into bytes, so the endpoints are plain functions that unit tests call
+// without a socket.
 //
 // A streaming response carries an SseSource instead of a body: the connection thread drains
 // it with take() and writes each batch as it comes, and calls abandon() if the client goes

@@ -1,89 +1,64 @@
-// ConnectionStream: the httplib::Stream that HttpListener (http_listener.h) runs cpp-httplib's
-// request parser and response writer over, one per client connection.
+// ConnectionStream: the buffered socket I/O of one client connection, for HttpListener
+// (http_listener.h), which parses requests from buffered() with Http1RequestParser and writes
+// responses into out().
 //
-// Reads are buffered (httplib reads the request line and headers a byte at a time) and
-// bounded twice: each wait for bytes by `read_timeout`, and the whole request head and body
-// by a deadline the listener arms when a request starts and clears once the body is in, so
-// a client that trickles bytes cannot hold a thread. Writes wait at most `write_timeout` for
-// a client that stopped reading. Writes are collected and leave with flush(): the listener
-// flushes once a response is complete (so its head and body go out in one send, one packet,
-// one wake-up of the client instead of two) and after each batch of a streamed body;
-// waiting for input flushes first, so a 100 Continue is never held back. Failures are sticky
-// (broken(), timed_out()) so the connection loop knows the connection cannot be reused. SIGPIPE is
-// never raised (MSG_NOSIGNAL). Used by one connection thread at a time; not thread-safe. Only
-// lib/server includes this header (it pulls in httplib.h).
+// Reads: receive() flushes any collected output first (so an interim `100 Continue` is never
+// held back while the listener waits for the body), then waits for bytes until a deadline the
+// caller passes (the listener's whole-request read_timeout). Writes are collected in out() and
+// leave with flush(), or with flush_with(tail), which sends the collected head and a large
+// body together in one sendmsg without copying the body. A send that cannot progress waits
+// at most `write_timeout` for a client that stopped reading. Failures are sticky (broken()),
+// so the connection loop knows the connection cannot be reused. SIGPIPE is never raised
+// (MSG_NOSIGNAL). Used by one connection thread at a time; not thread-safe.
 #pragma once
 
-#include <httplib.h>
+#include <sys/types.h>
 
 #include <chrono>
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "lib/core/clock.h"
-#include "lib/server/socket_util.h"
 
 namespace understudy {
 
-class ConnectionStream final : public httplib::Stream {
+class ConnectionStream {
  public:
   using SteadyClock = std::chrono::steady_clock;
+  enum class ReadResult { kData, kClosed, kTimeout, kBroken };
 
-  ConnectionStream(int fd, Millis read_timeout, Millis write_timeout)
-      : fd_(fd), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
+  ConnectionStream(int fd, Millis write_timeout) : fd_(fd), write_timeout_(write_timeout) {}
+  ConnectionStream(const ConnectionStream&) = delete;
+  ConnectionStream& operator=(const ConnectionStream&) = delete;
 
-  bool is_readable() const override {
-    if (off_ < len_) return true;
-    return flush() && wait_readable(fd_, -1, read_wait()) == WaitResult::kReady;
-  }
-  bool is_writable() const override { return !broken_; }
-  // Sends every collected byte; false when the connection broke (then broken() is true).
-  // const because httplib's is_readable() is, and must flush before it waits.
-  bool flush() const;
-  ssize_t read(char* ptr, size_t size) override;
-  ssize_t write(const char* ptr, size_t size) override;
-  // httplib asks for both addresses on every request; they do not change on a connection,
-  // so each is looked up once (two system calls saved per request).
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    if (remote_port_ < 0) peer_address(fd_, remote_ip_, remote_port_);
-    ip = remote_ip_;
-    port = remote_port_;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    if (local_port_ < 0) local_address(fd_, local_ip_, local_port_);
-    ip = local_ip_;
-    port = local_port_;
-  }
-  int socket() const override { return fd_; }
-
-  void arm_deadline(SteadyClock::time_point d) { deadline_ = d; }
-  void clear_deadline() { deadline_ = SteadyClock::time_point::max(); }
+  // Bytes received and not consumed yet.
+  std::string_view buffered() const { return std::string_view(buf_ + off_, len_ - off_); }
   bool has_buffered() const { return off_ < len_; }
-  bool timed_out() const { return timed_out_; }
+  void consume(std::size_t n) { off_ += n; }
+
+  // Flushes out(), then appends newly received bytes to buffered(), waiting until `deadline`
+  // at most. kClosed: the peer closed its side; kTimeout: the deadline passed.
+  ReadResult receive(SteadyClock::time_point deadline);
+
+  // Output collected for the next flush.
+  std::string& out() { return out_; }
+  // Sends out(); false when the connection broke (then broken() is true).
+  bool flush() { return flush_with({}); }
+  // Sends out() and then `tail` in as few system calls as the socket allows.
+  bool flush_with(std::string_view tail);
   bool broken() const { return broken_; }
 
  private:
-  Millis read_wait() const {
-    if (deadline_ == SteadyClock::time_point::max()) return read_timeout_;
-    auto left = std::chrono::duration_cast<Millis>(deadline_ - SteadyClock::now());
-    if (left < Millis(0)) left = Millis(0);
-    return std::min(left, read_timeout_);
-  }
-  ssize_t fill();
-  ssize_t send_some(const char* ptr, size_t size) const;
+  bool wait_writable();
 
   const int fd_;
-  const Millis read_timeout_;
   const Millis write_timeout_;
-  SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
   char buf_[16384];
-  size_t off_ = 0;
-  size_t len_ = 0;
-  bool timed_out_ = false;
-  mutable std::string remote_ip_, local_ip_;
-  mutable int remote_port_ = -1, local_port_ = -1;
-  // Output state is mutable: flush() runs from the const is_readable() (see above).
-  mutable std::string out_;
-  mutable bool broken_ = false;
+  std::size_t off_ = 0;
+  std::size_t len_ = 0;
+  std::string out_;
+  bool broken_ = false;
 };
 
 }  // namespace understudy

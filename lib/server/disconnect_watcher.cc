@@ -8,6 +8,10 @@
 
 namespace understudy {
 
+namespace {
+constexpr std::uint64_t kWakeId = 0;  // registration ids start at 1
+}  // namespace
+
 DisconnectWatcher::DisconnectWatcher() {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -19,7 +23,7 @@ DisconnectWatcher::DisconnectWatcher() {
   }
   epoll_event ev{};
   ev.events = EPOLLIN;
-  ev.data.fd = wake_fd_;
+  ev.data.u64 = kWakeId;
   epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
   thread_ = std::thread([this] { loop(); });
 }
@@ -33,23 +37,46 @@ DisconnectWatcher::~DisconnectWatcher() {
   close(wake_fd_);
 }
 
-void DisconnectWatcher::watch(int fd, std::shared_ptr<CancelToken> token) {
-  if (epoll_fd_ < 0 || fd < 0 || !token) return;
+DisconnectWatcher::Id DisconnectWatcher::add(int fd) {
+  if (epoll_fd_ < 0 || fd < 0) return 0;
   std::lock_guard<std::mutex> lock(mu_);
+  Id id = next_id_++;
   epoll_event ev{};
-  ev.events = EPOLLRDHUP | EPOLLONESHOT;  // EPOLLHUP and EPOLLERR are always reported
-  ev.data.fd = fd;
-  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0 && errno == EEXIST) {
-    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
-  }
-  tokens_[fd] = std::move(token);
+  // Edge-triggered: a peer that stays half-closed is reported once, not on every wait.
+  // EPOLLHUP and EPOLLERR are always reported.
+  ev.events = EPOLLRDHUP | EPOLLET;
+  ev.data.u64 = id;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) return 0;
+  entries_.emplace(id, Entry{});
+  return id;
 }
 
-void DisconnectWatcher::unwatch(int fd) {
-  if (epoll_fd_ < 0 || fd < 0) return;
+void DisconnectWatcher::remove(Id id, int fd) {
+  if (id == 0) return;
   std::lock_guard<std::mutex> lock(mu_);
-  if (tokens_.erase(fd) == 0) return;
+  entries_.erase(id);
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
+
+void DisconnectWatcher::arm(Id id, std::shared_ptr<CancelToken> token) {
+  if (id == 0 || !token) return;
+  bool hung_up = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(id);
+    if (it == entries_.end()) return;
+    hung_up = it->second.hung_up;
+    if (!hung_up) it->second.token = token;
+  }
+  if (hung_up) token->cancel(CancelReason::kCallerGone);
+}
+
+void DisconnectWatcher::disarm(Id id) {
+  if (id == 0) return;
+  std::shared_ptr<CancelToken> released;  // dropped outside the lock
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(id);
+  if (it != entries_.end()) released = std::move(it->second.token);
 }
 
 void DisconnectWatcher::loop() {
@@ -61,15 +88,17 @@ void DisconnectWatcher::loop() {
       return;
     }
     for (int i = 0; i < n; ++i) {
-      int fd = events[i].data.fd;
-      if (fd == wake_fd_) return;
+      Id id = events[i].data.u64;
+      if (id == kWakeId) return;
       std::shared_ptr<CancelToken> token;
       {
         std::lock_guard<std::mutex> lock(mu_);
-        auto it = tokens_.find(fd);
-        if (it != tokens_.end()) token = it->second;
+        auto it = entries_.find(id);
+        if (it == entries_.end()) continue;
+        it->second.hung_up = true;
+        token = it->second.token;
       }
-      // Outside the lock: cancel callbacks (socket shutdowns) must not delay watch/unwatch.
+      // Outside the lock: cancel callbacks (socket shutdowns) must not delay the others.
       if (token) token->cancel(CancelReason::kCallerGone);
     }
   }

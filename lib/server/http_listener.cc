@@ -1,21 +1,21 @@
 #include "lib/server/http_listener.h"
 
-#include <httplib.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
-#include <cstdlib>
 #include <map>
 #include <mutex>
-#include <set>
 #include <vector>
 
 #include "lib/server/connection_stream.h"
 #include "lib/server/disconnect_watcher.h"
+#include "lib/server/http1_request_parser.h"
+#include "lib/server/http1_response.h"
 #include "lib/server/socket_util.h"
 #include "lib/server/worker_pool.h"
 
@@ -25,26 +25,9 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-// Per-request state shared by the connection loop and the handlers running on its thread.
-struct RequestScope {
-  int fd = -1;
-  ConnectionStream* stream = nullptr;
-  std::shared_ptr<CancelToken> token;
-  bool close_after = false;
-};
-thread_local RequestScope* t_scope = nullptr;
-
-// Exposes httplib's request-level entry point, which our own connection loop drives.
-class RequestServer final : public httplib::Server {
- public:
-  bool serve_one(httplib::Stream& strm, bool close_connection, bool& connection_closed,
-                 const std::function<void(httplib::Request&)>& setup) {
-    return process_request(strm, close_connection, connection_closed, setup);
-  }
-  // httplib treats an invalid listening socket as "shutting down" and would end streamed
-  // bodies at once, so it is told about ours.
-  void set_listening_socket(int fd) { svr_sock_ = fd; }
-};
+// Bodies up to this size are copied behind the head (one buffer, one send); larger ones are
+// sent from where they are, together with the head in one sendmsg.
+constexpr std::size_t kInlineBody = 16 * 1024;
 
 struct Route {
   std::string method;
@@ -53,21 +36,23 @@ struct Route {
   HttpListener::Handler handler;
 };
 
-const char* default_error_message(int status) {
-  switch (status) {
-    case 400:
-      return "malformed HTTP request";
-    case 404:
-      return "unknown URL";
-    case 408:
-      return "the request was not received within server.read_timeout_ms";
-    case 413:
-      return "request body too large";
-    case 414:
-      return "request URI too long";
-    default:
-      return status >= 500 ? "internal server error" : "request failed";
-  }
+// One client connection: its socket, buffers, parser, and the request in progress.
+struct Connection {
+  Connection(int fd, Millis write_timeout, Http1Limits limits)
+      : fd(fd), io(fd, write_timeout), parser(limits) {}
+  const int fd;
+  ConnectionStream io;
+  Http1RequestParser parser;
+  DisconnectWatcher::Id watch_id = 0;
+  std::string remote_addr;
+  // The request in progress; written by the connection thread under Impl::mu_.
+  std::shared_ptr<CancelToken> token;
+};
+
+enum class ReadOutcome { kComplete, kRefused, kGone };
+
+ApiResponse openai_error(int status, const std::string& message) {
+  return error_response(status, message, error_type_for_status(status));
 }
 
 }  // namespace
@@ -89,26 +74,26 @@ class HttpListener::Impl {
   void join_connections() { connections_.stop(); }
 
  private:
-  void configure();
   void serve_connection(int fd);
-  bool serve_request(ConnectionStream& strm, int fd, bool last);
-  void begin_request(httplib::Request& req);
-  void end_request(RequestScope& scope);
-  void handle_with_body(const httplib::Request& req, httplib::Response& res,
-                        const httplib::ContentReader* reader);
-  bool read_body(const httplib::Request& req, const httplib::ContentReader& reader,
-                 std::string& body, httplib::Response& res);
-  void dispatch(const httplib::Request& req, std::string body, httplib::Response& res);
+  bool serve_request(Connection& c, bool last);
+  ReadOutcome read_request(Connection& c, SteadyClock::time_point deadline);
+  void begin_request(Connection& c);
+  void end_request(Connection& c);
+  bool respond(Connection& c, bool last);
+  ApiResponse dispatch(const ApiRequest& request, const std::string& method_sent) const;
   const Route* find_route(const std::string& method, const std::string& path,
                           bool& path_known) const;
-  void refuse(httplib::Response& res, int status, const std::string& message, bool close);
-  std::string body_limit_message() const {
-    return "request body too large: the limit is " + std::to_string(options_.max_body_bytes) +
-           " bytes (server.max_body_bytes)";
-  }
+  bool write_plain(Connection& c, const ApiResponse& res, bool head_only,
+                   std::string_view connection_headers);
+  bool write_stream(Connection& c, const ApiResponse& res, bool head_only, bool chunked,
+                    std::string_view connection_headers);
+  void refuse(Connection& c, int status, const std::string& message);
+  std::string_view connection_headers(const Http1RequestHead& head, bool keep) const;
 
   const ListenerOptions options_;
-  RequestServer http_;
+  const Http1Limits limits_;
+  const std::string keep_alive_11_;  // "Keep-Alive: timeout=5, max=10000\r\n"
+  const std::string keep_alive_10_;  // the same with "Connection: keep-alive" for HTTP/1.0
   std::vector<Route> routes_;
   int listen_fd_ = -1;
   int wake_fd_ = -1;
@@ -117,14 +102,34 @@ class HttpListener::Impl {
   DisconnectWatcher watcher_;
   mutable std::mutex mu_;
   std::condition_variable idle_cv_;
-  std::map<CancelToken*, std::shared_ptr<CancelToken>> active_;
-  std::set<int> open_fds_;
+  // Every accepted socket; the Connection is null until a thread serves it.
+  std::map<int, Connection*> open_;
+  int active_ = 0;
 };
 
+namespace {
+
+Http1Limits limits_for(const ListenerOptions& o) {
+  Http1Limits l;
+  l.max_body_bytes = o.max_body_bytes;
+  return l;
+}
+
+std::string keep_alive_header(const ListenerOptions& o) {
+  long long seconds = std::max<long long>(1, o.keep_alive_idle.count() / 1000);
+  return "Keep-Alive: timeout=" + std::to_string(seconds) +
+         ", max=" + std::to_string(o.max_requests_per_connection) + "\r\n";
+}
+
+}  // namespace
+
 HttpListener::Impl::Impl(ListenerOptions options)
-    : options_(std::move(options)), connections_(options_.max_connections) {
+    : options_(std::move(options)),
+      limits_(limits_for(options_)),
+      keep_alive_11_(keep_alive_header(options_)),
+      keep_alive_10_("Connection: keep-alive\r\n" + keep_alive_11_),
+      connections_(options_.max_connections) {
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  configure();
 }
 
 HttpListener::Impl::~Impl() {
@@ -135,69 +140,11 @@ HttpListener::Impl::~Impl() {
   if (wake_fd_ >= 0) close(wake_fd_);
 }
 
-void HttpListener::Impl::configure() {
-  http_.set_payload_max_length(options_.max_body_bytes);
-  http_.set_keep_alive_max_count(static_cast<size_t>(options_.max_requests_per_connection));
-  http_.set_keep_alive_timeout(std::max<time_t>(1, options_.keep_alive_idle.count() / 1000));
-  auto with_body = [this](const httplib::Request& req, httplib::Response& res,
-                          const httplib::ContentReader& reader) {
-    handle_with_body(req, res, &reader);
-  };
-  auto plain = [this](const httplib::Request& req, httplib::Response& res) {
-    handle_with_body(req, res, nullptr);
-  };
-  http_.Post(".*", with_body);
-  http_.Put(".*", with_body);
-  http_.Patch(".*", with_body);
-  http_.Delete(".*", with_body);
-  http_.Get(".*", plain);
-  http_.Options(".*", plain);
-  // Refuse an oversized body before the client sends it, instead of answering 100 Continue.
-  http_.set_expect_100_continue_handler(
-      [this](const httplib::Request& req, httplib::Response& res) {
-        unsigned long long n =
-            std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
-        if (n <= options_.max_body_bytes) return 100;
-        if (t_scope) t_scope->close_after = true;
-        res.status = 413;  // httplib answers with `res` (the error handler adds the body)
-        res.set_header("Connection", "close");
-        return 413;
-      });
-  // Fills in the OpenAI error body for the answers httplib makes itself (malformed request,
-  // timeouts); responses our handlers built already have a body and are left alone.
-  httplib::Server::HandlerWithResponse on_error = [this](const httplib::Request&,
-                                                         httplib::Response& res) {
-    if (!res.body.empty() || res.content_provider_) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    RequestScope* scope = t_scope;
-    if (scope && scope->stream && scope->stream->timed_out()) {
-      res.status = 408;
-      scope->close_after = true;
-    }
-    std::string message =
-        res.status == 413 ? body_limit_message() : default_error_message(res.status);
-    res.set_content(
-        dump_json(Json{{"error", openai_error_json(message, error_type_for_status(res.status))}}),
-        "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  };
-  http_.set_error_handler(std::move(on_error));
-  http_.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        res.status = 500;
-        res.set_content(
-            dump_json(Json{{"error", openai_error_json("internal server error", "server_error")}}),
-            "application/json");
-      });
-}
-
 Result<int> HttpListener::Impl::bind() {
   if (wake_fd_ < 0) return io_error("cannot create an eventfd for the listener");
   auto fd = open_listen_socket(options_.host, options_.port);
   if (!fd.ok()) return fd.status();
   listen_fd_ = *fd;
-  http_.set_listening_socket(listen_fd_);
   return bound_port(listen_fd_);
 }
 
@@ -215,11 +162,11 @@ void HttpListener::Impl::run() {
     set_tcp_nodelay(fd);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      open_fds_.insert(fd);
+      open_[fd] = nullptr;
     }
     if (!connections_.submit([this, fd] { serve_connection(fd); })) {
       std::lock_guard<std::mutex> lock(mu_);
-      open_fds_.erase(fd);
+      open_.erase(fd);
       close(fd);
     }
   }
@@ -234,137 +181,149 @@ void HttpListener::Impl::stop_accepting() {
 }
 
 void HttpListener::Impl::serve_connection(int fd) {
-  ConnectionStream strm(fd, options_.read_timeout, options_.write_timeout);
+  Connection c(fd, options_.write_timeout, limits_);
+  int port = 0;
+  peer_address(fd, c.remote_addr, port);
+  c.watch_id = watcher_.add(fd);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_[fd] = &c;
+  }
   for (int served = 1;; ++served) {
-    if (!strm.has_buffered()) {
+    if (!c.io.has_buffered()) {
       // The wake eventfd stays readable once the listener stops, ending idle connections.
       if (wait_readable(fd, wake_fd_, options_.keep_alive_idle) != WaitResult::kReady) break;
     }
     bool last = served >= options_.max_requests_per_connection || stopping_.load();
-    if (!serve_request(strm, fd, last)) break;
+    if (!serve_request(c, last)) break;
   }
+  watcher_.remove(c.watch_id, fd);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    open_fds_.erase(fd);
+    open_.erase(fd);
   }
   shutdown(fd, SHUT_RDWR);
   close(fd);
 }
 
 // One request on the connection; false when the connection must not be reused.
-bool HttpListener::Impl::serve_request(ConnectionStream& strm, int fd, bool last) {
-  RequestScope scope;
-  scope.fd = fd;
-  scope.stream = &strm;
-  strm.arm_deadline(SteadyClock::now() + options_.read_timeout);
-  t_scope = &scope;
-  bool closed = false;
-  bool ok =
-      http_.serve_one(strm, last, closed, [this](httplib::Request& req) { begin_request(req); });
-  strm.flush();  // the whole response in as few sends as possible
-  t_scope = nullptr;
-  end_request(scope);
-  strm.clear_deadline();
-  return ok && !closed && !last && !scope.close_after && !strm.broken() && !strm.timed_out();
+bool HttpListener::Impl::serve_request(Connection& c, bool last) {
+  c.parser.reset();
+  // read_timeout bounds the whole request, head and body, from its first byte.
+  ReadOutcome got = read_request(c, SteadyClock::now() + options_.read_timeout);
+  bool keep = got == ReadOutcome::kComplete && respond(c, last);
+  end_request(c);
+  return keep;
 }
 
-// Called by httplib once the request head is parsed, before the body is read.
-void HttpListener::Impl::begin_request(httplib::Request& req) {
-  // Never compress: a compressor buffers the event stream (see the header comment).
-  req.headers.erase("Accept-Encoding");
-  RequestScope* scope = t_scope;
-  scope->token = CancelToken::create();
+ReadOutcome HttpListener::Impl::read_request(Connection& c, SteadyClock::time_point deadline) {
+  while (true) {
+    std::size_t used = 0;
+    Http1RequestParser::Result r = c.parser.feed(c.io.buffered(), used);
+    c.io.consume(used);
+    switch (r) {
+      case Http1RequestParser::Result::kHeadComplete:
+        begin_request(c);
+        // Leaves with the next receive() (before waiting for the body) or with the response.
+        if (c.parser.head().expect_continue) c.io.out() += "HTTP/1.1 100 Continue\r\n\r\n";
+        continue;
+      case Http1RequestParser::Result::kComplete:
+        return ReadOutcome::kComplete;
+      case Http1RequestParser::Result::kError: {
+        const Http1Error& e = c.parser.error();
+        refuse(c, e.status,
+               e.status == 413
+                   ? "request body too large: the limit is " +
+                         std::to_string(options_.max_body_bytes) + " bytes (server.max_body_bytes)"
+                   : e.message);
+        return ReadOutcome::kRefused;
+      }
+      case Http1RequestParser::Result::kNeedMore:
+        break;
+    }
+    ConnectionStream::ReadResult more = c.io.receive(deadline);
+    if (more == ConnectionStream::ReadResult::kData) continue;
+    if (more == ConnectionStream::ReadResult::kTimeout) {
+      refuse(c, 408,
+             "the request was not received within server.read_timeout_ms = " +
+                 std::to_string(options_.read_timeout.count()));
+      return ReadOutcome::kRefused;
+    }
+    return ReadOutcome::kGone;  // closed or failed: nobody to answer
+  }
+}
+
+// Once the head is parsed: the request counts as active and a hang-up cancels it.
+void HttpListener::Impl::begin_request(Connection& c) {
+  auto token = CancelToken::create();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    active_[scope->token.get()] = scope->token;
+    c.token = token;
+    ++active_;
   }
-  watcher_.watch(scope->fd, scope->token);
+  watcher_.arm(c.watch_id, std::move(token));
 }
 
-void HttpListener::Impl::end_request(RequestScope& scope) {
-  if (!scope.token) return;
-  watcher_.unwatch(scope.fd);
+void HttpListener::Impl::end_request(Connection& c) {
+  if (!c.token) return;
+  watcher_.disarm(c.watch_id);
+  std::shared_ptr<CancelToken> done;  // released outside the lock
   std::lock_guard<std::mutex> lock(mu_);
-  active_.erase(scope.token.get());
-  if (active_.empty()) idle_cv_.notify_all();
+  done = std::move(c.token);
+  if (--active_ == 0) idle_cv_.notify_all();
 }
 
-void HttpListener::Impl::refuse(httplib::Response& res, int status, const std::string& message,
-                                bool close) {
-  res.status = status;
-  res.set_content(
-      dump_json(Json{{"error", openai_error_json(message, error_type_for_status(status))}}),
-      "application/json");
-  if (close) {
-    res.set_header("Connection", "close");
-    if (t_scope) t_scope->close_after = true;
-  }
+// Answers the parsed request; false when the connection must not be reused.
+bool HttpListener::Impl::respond(Connection& c, bool last) {
+  Http1RequestHead& head = c.parser.head();
+  const bool head_only = head.method == "HEAD";
+  ApiRequest request;
+  request.method = head_only ? std::string("GET") : head.method;
+  request.path = std::move(head.path);
+  request.headers = std::move(head.headers);
+  request.body = std::move(c.parser.body());
+  request.remote_addr = c.remote_addr;
+  request.cancel = c.token;
+  ApiResponse res = dispatch(request, head.method);
+  bool http11 = head.minor_version >= 1;
+  bool keep = head.keep_alive && !last && !res.close_connection && !stopping_.load() &&
+              (http11 || !res.stream);  // an HTTP/1.0 stream ends by closing
+  std::string_view connection = connection_headers(head, keep);
+  bool written = res.stream ? write_stream(c, res, head_only, http11, connection)
+                            : write_plain(c, res, head_only, connection);
+  return written && keep;
 }
 
-bool HttpListener::Impl::read_body(const httplib::Request& req,
-                                   const httplib::ContentReader& reader, std::string& body,
-                                   httplib::Response& res) {
-  const std::size_t limit = options_.max_body_bytes;
-  const std::string limit_text = body_limit_message();
-  bool chunked = req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
-  if (req.has_header("Content-Length")) {
-    const std::string& cl = req.get_header_value("Content-Length");
-    char* end = nullptr;
-    unsigned long long n = std::strtoull(cl.c_str(), &end, 10);
-    if (cl.empty() || *end != '\0') {
-      refuse(res, 400, "invalid Content-Length header", true);
-      return false;
-    }
-    if (n > limit) {
-      refuse(res, 413, limit_text, true);  // refused unread: the connection cannot be reused
-      return false;
-    }
-    body.reserve(static_cast<size_t>(n));
-  } else if (!chunked) {
-    return true;  // HTTP/1.1: no Content-Length and not chunked means no body
-  }
-  bool too_big = false;
-  bool ok = reader([&](const char* data, size_t n) {
-    if (body.size() + n > limit) {
-      too_big = true;
-      return false;
-    }
-    body.append(data, n);
-    return true;
-  });
-  if (ok) return true;
-  if (too_big || res.status == 413) {
-    refuse(res, 413, limit_text, true);
-  } else if (t_scope && t_scope->stream->timed_out()) {
-    refuse(res, 408,
-           "the request body was not received within server.read_timeout_ms = " +
-               std::to_string(options_.read_timeout.count()),
-           true);
-  } else {
-    refuse(res, 400, "could not read the request body", true);
-  }
-  return false;
+std::string_view HttpListener::Impl::connection_headers(const Http1RequestHead& head,
+                                                        bool keep) const {
+  if (!keep) return "Connection: close\r\n";
+  return head.minor_version >= 1 ? keep_alive_11_ : keep_alive_10_;
 }
 
-void HttpListener::Impl::handle_with_body(const httplib::Request& req, httplib::Response& res,
-                                          const httplib::ContentReader* reader) {
-  std::string body;
-  if (reader) {
-    if (!read_body(req, *reader, body, res)) return;
-  } else if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
-    // A body we do not read would be parsed as the next request: close after answering.
-    if (req.get_header_value("Content-Length") != "0" && t_scope) t_scope->close_after = true;
+ApiResponse HttpListener::Impl::dispatch(const ApiRequest& request,
+                                         const std::string& method_sent) const {
+  bool path_known = false;
+  const Route* route = find_route(request.method, request.path, path_known);
+  if (!route) {
+    return path_known
+               ? openai_error(405, "method " + method_sent + " is not allowed for " + request.path)
+               : openai_error(404, "unknown URL: " + method_sent + " " + request.path);
   }
-  if (t_scope) t_scope->stream->clear_deadline();
-  dispatch(req, std::move(body), res);
+  try {
+    return route->handler(request);
+  } catch (...) {
+    // A bug in a handler ends its request, never the connection thread or the process.
+    return openai_error(500, "internal server error");
+  }
 }
 
 const Route* HttpListener::Impl::find_route(const std::string& method, const std::string& path,
                                             bool& path_known) const {
   path_known = false;
   for (const Route& r : routes_) {
-    bool match =
-        r.prefix ? path.rfind(r.path, 0) == 0 && path.size() > r.path.size() : path == r.path;
+    bool match = r.prefix
+                     ? path.size() > r.path.size() && path.compare(0, r.path.size(), r.path) == 0
+                     : path == r.path;
     if (!match) continue;
     path_known = true;
     if (r.method == method) return &r;
@@ -372,80 +331,76 @@ const Route* HttpListener::Impl::find_route(const std::string& method, const std
   return nullptr;
 }
 
-void HttpListener::Impl::dispatch(const httplib::Request& req, std::string body,
-                                  httplib::Response& res) {
-  std::string method = req.method == "HEAD" ? "GET" : req.method;
-  bool path_known = false;
-  const Route* route = find_route(method, req.path, path_known);
-  if (!route) {
-    refuse(res, path_known ? 405 : 404,
-           path_known ? "method " + req.method + " is not allowed for " + req.path
-                      : "unknown URL: " + req.method + " " + req.path,
-           false);
-    return;
+bool HttpListener::Impl::write_plain(Connection& c, const ApiResponse& res, bool head_only,
+                                     std::string_view connection_headers) {
+  std::string& out = c.io.out();
+  append_response_head(out, res.status, res.headers, res.content_type,
+                       ResponseFraming::kContentLength, res.body.size(), connection_headers);
+  if (head_only) return c.io.flush();
+  if (res.body.size() > kInlineBody) return c.io.flush_with(res.body);
+  out += res.body;
+  return c.io.flush();
+}
+
+// Writes each batch as the source produces it, the first one together with the head.
+bool HttpListener::Impl::write_stream(Connection& c, const ApiResponse& res, bool head_only,
+                                      bool chunked, std::string_view connection_headers) {
+  std::string& out = c.io.out();
+  append_response_head(out, res.status, res.headers, res.content_type,
+                       chunked ? ResponseFraming::kChunked : ResponseFraming::kUntilClose, 0,
+                       connection_headers);
+  if (head_only) {
+    res.stream->abandon();
+    return c.io.flush();
   }
-  ApiRequest api;
-  api.method = method;
-  api.path = req.path;
-  for (const auto& [name, value] : req.headers) api.headers.emplace_back(name, value);
-  api.body = std::move(body);
-  api.remote_addr = req.remote_addr;
-  api.cancel = t_scope && t_scope->token ? t_scope->token : CancelToken::create();
-  ApiResponse out = route->handler(api);
-  res.status = out.status;
-  for (const auto& [name, value] : out.headers) res.set_header(name, value);
-  if (out.close_connection) {
-    res.set_header("Connection", "close");
-    if (t_scope) t_scope->close_after = true;
+  std::string batch;
+  while (true) {
+    batch.clear();
+    SseSource::Take t = res.stream->take(batch);
+    if (chunked) {
+      append_chunk(out, batch);
+      if (t == SseSource::Take::kEnd) out += kLastChunk;
+    } else {
+      out += batch;
+    }
+    if (!c.io.flush()) {
+      res.stream->abandon();  // the client is gone: stop producing
+      return false;
+    }
+    if (t == SseSource::Take::kEnd) return true;
   }
-  if (!out.stream) {
-    res.set_content(std::move(out.body), out.content_type);
-    return;
-  }
-  std::shared_ptr<SseSource> source = out.stream;
-  // The provider runs on this connection thread, inside serve_one: each batch is flushed at
-  // once (the first one together with the response head).
-  ConnectionStream* strm = t_scope ? t_scope->stream : nullptr;
-  res.set_chunked_content_provider(
-      out.content_type,
-      [source, strm](size_t, httplib::DataSink& sink) {
-        std::string batch;
-        SseSource::Take t = source->take(batch);
-        if (!batch.empty() &&
-            (!sink.write(batch.data(), batch.size()) || (strm && !strm->flush()))) {
-          source->abandon();
-          return false;
-        }
-        if (t == SseSource::Take::kEnd) sink.done();
-        return true;
-      },
-      [source](bool success) {
-        if (!success) source->abandon();
-      });
+}
+
+// An answer from the HTTP layer itself (malformed, too large, too slow); the connection closes.
+void HttpListener::Impl::refuse(Connection& c, int status, const std::string& message) {
+  ApiResponse res = openai_error(status, message);
+  write_plain(c, res, false, "Connection: close\r\n");
 }
 
 int HttpListener::Impl::active_requests() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return static_cast<int>(active_.size());
+  return active_;
 }
 
 bool HttpListener::Impl::wait_for_idle(SteadyClock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mu_);
-  return idle_cv_.wait_until(lock, deadline, [this] { return active_.empty(); });
+  return idle_cv_.wait_until(lock, deadline, [this] { return active_ == 0; });
 }
 
 void HttpListener::Impl::cancel_active(CancelReason reason) {
   std::vector<std::shared_ptr<CancelToken>> tokens;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [ptr, token] : active_) tokens.push_back(token);
+    for (auto& [fd, c] : open_) {
+      if (c && c->token) tokens.push_back(c->token);
+    }
   }
   for (auto& t : tokens) t->cancel(reason);
 }
 
 void HttpListener::Impl::close_connections() {
   std::lock_guard<std::mutex> lock(mu_);
-  for (int fd : open_fds_) shutdown(fd, SHUT_RDWR);
+  for (auto& [fd, c] : open_) shutdown(fd, SHUT_RDWR);
 }
 
 HttpListener::HttpListener(ListenerOptions options)

@@ -1,30 +1,34 @@
 // HttpListener: the socket side of `serve`. It accepts connections, reads HTTP/1.1 requests
-// with cpp-httplib's parser, hands them to handlers as ApiRequests, and writes ApiResponses
-// back, streaming the SSE ones as they are produced. This file pair is the only place on the
-// server side that includes httplib.h.
+// with our own parser (http1_request_parser.h), hands them to handlers as ApiRequests, and
+// writes ApiResponses back (http1_response.h), streaming the SSE ones as they are produced.
+// No HTTP library is involved on the server side.
 //
-// Why its own accept loop. cpp-httplib 0.11's Server::listen() listens with a backlog of 5
-// (under load, extra connects wait about a second), leaves TCP_NODELAY to the listening
-// socket, has only a per-read timeout (a client trickling one byte at a time holds a thread
-// forever), and never tells a handler which socket it runs on. So HttpListener binds and
-// listens itself (backlog SOMAXCONN), accepts on its own thread, sets TCP_NODELAY on each
-// connection, and runs each connection on a WorkerPool thread through httplib's
-// request-level entry point (Server::process_request) over its own Stream, which enforces:
+// One thread per connection: the listener binds and listens itself (backlog SOMAXCONN),
+// accepts on its own thread, sets TCP_NODELAY on each connection, and runs each connection on
+// a WorkerPool thread, which reads requests through a buffered ConnectionStream and enforces:
 //   * read_timeout: a request's head and body must arrive within this from its first byte
 //     (the whole request, not each read): slow clients get 408 and are disconnected;
 //   * write_timeout: one blocked write to a client that stopped reading;
-//   * keep-alive: an idle connection is closed after keep_alive_idle, or at once when the
-//     listener stops.
-// Each request gets a CancelToken, watched by a DisconnectWatcher while the request is in
-// progress, so a client that hangs up cancels its request (kCallerGone) even while nothing
-// is being written to it. Responses are never compressed (Accept-Encoding is ignored): a
-// compressor would buffer the event stream, and for a local gateway it costs more latency
-// than it saves.
+//   * keep-alive: HTTP/1.1 connections persist unless the client sends `Connection: close`,
+//     HTTP/1.0 ones only with `Connection: keep-alive`; an idle connection is closed after
+//     keep_alive_idle, at once when the listener stops, and after
+//     max_requests_per_connection requests. Pipelined requests are answered in order.
+// A plain response leaves in one send (head and body together); a streamed one uses chunked
+// framing (close-delimited for HTTP/1.0), and each batch is sent as soon as the source yields
+// it, the first together with the head. An `Expect: 100-continue` is answered before the
+// listener waits for the body, never held back.
+// Each request gets a CancelToken, armed in a DisconnectWatcher while the request is in
+// progress (the connection's socket is registered once per connection), so a client that hangs
+// up cancels its request (kCallerGone) even while nothing is being written to it. Responses are
+// never compressed (Accept-Encoding is ignored): a compressor would buffer the event stream,
+// and for a local gateway it costs more latency than it saves.
 //
-// Bodies: a Content-Length above max_body_bytes is refused with 413 before it is read; a
-// chunked body is cut off at the limit (413 too). Routes are exact paths (or path prefixes)
-// per method; an unknown path is 404 and a known path with another method 405, all in the
-// OpenAI error shape.
+// Bodies: a Content-Length above max_body_bytes is refused with 413 before it is read (and
+// instead of 100 Continue); a chunked body is cut off at the limit (413 too). Malformed or
+// ambiguous framing is 400 (see http1_request_parser.h), an unsupported Transfer-Encoding
+// 501; each of these closes the connection. Routes are exact paths (or path prefixes) per
+// method, HEAD served by the GET route without a body; an unknown path is 404 and a known
+// path with another method 405, a handler that throws 500, all in the OpenAI error shape.
 //
 // Lifecycle: route() before bind(); bind(); run() on one thread until stop_accepting();
 // then wait_for_idle(), cancel_active(), close_connections(), join_connections().

@@ -79,6 +79,16 @@ class ManualSource final : public SseSource {
   bool abandoned_ = false;
 };
 
+// GET /events answers with an event stream fed by `source`.
+void route_events(HttpListener& listener, const std::shared_ptr<ManualSource>& source) {
+  listener.route("GET", "/events", [source](const ApiRequest&) {
+    ApiResponse r;
+    r.content_type = "text/event-stream";
+    r.stream = source;
+    return r;
+  });
+}
+
 ApiResponse echo(const ApiRequest& r) {
   ApiResponse out;
   out.body = Json{{"method", r.method}, {"path", r.path}, {"body", r.body}}.dump();
@@ -106,12 +116,7 @@ TEST_CASE("http listener: a keep-alive connection serves several requests") {
 TEST_CASE("http listener: an event stream reaches the client as it is produced") {
   RunningListener l;
   auto source = std::make_shared<ManualSource>();
-  l.listener.route("GET", "/events", [source](const ApiRequest&) {
-    ApiResponse r;
-    r.content_type = "text/event-stream";
-    r.stream = source;
-    return r;
-  });
+  route_events(l.listener, source);
   REQUIRE(l.start());
   int fd =
       open_and_send(l.port, "GET /events HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\n\r\n");
@@ -241,4 +246,173 @@ TEST_CASE("http listener: after stop_accepting new connections are refused, acti
   client.join();
   CHECK(reply.status == 200);
   CHECK(reply.json()["done"] == true);
+}
+
+TEST_CASE(
+    "http listener: a malformed request gets 400 in the OpenAI shape and the connection closes") {
+  RunningListener l;
+  l.listener.route("POST", "/echo", echo);
+  REQUIRE(l.start());
+  int fd = open_and_send(l.port,
+                         "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+  REQUIRE(fd >= 0);
+  std::string got;
+  CHECK(read_to_close(fd, got, milliseconds(3000)));
+  close(fd);
+  CHECK(got.rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(got.find("Connection: close") != std::string::npos);
+  CHECK(got.find(R"("type":"invalid_request_error")") != std::string::npos);
+  CHECK(got.find("Content-Length and Transfer-Encoding") != std::string::npos);
+}
+
+TEST_CASE("http listener: an unsupported Transfer-Encoding is 501") {
+  RunningListener l;
+  l.listener.route("POST", "/echo", echo);
+  REQUIRE(l.start());
+  int fd = open_and_send(
+      l.port, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n");
+  REQUIRE(fd >= 0);
+  std::string got;
+  CHECK(read_to_close(fd, got, milliseconds(3000)));
+  close(fd);
+  CHECK(got.rfind("HTTP/1.1 501", 0) == 0);
+}
+
+TEST_CASE("http listener: a chunked request body reaches the handler de-chunked") {
+  RunningListener l;
+  l.listener.route("POST", "/echo", echo);
+  REQUIRE(l.start());
+  int fd = open_and_send(l.port,
+                         "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  REQUIRE(fd >= 0);
+  std::string got = read_until(fd, "}", milliseconds(3000));
+  close(fd);
+  CHECK(got.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(got.find(R"("body":"abcde")") != std::string::npos);
+}
+
+TEST_CASE("http listener: HTTP/1.0 closes unless asked to keep alive; HEAD has no body") {
+  RunningListener l;
+  l.listener.route("POST", "/echo", echo);
+  l.listener.route("GET", "/echo", echo);
+  REQUIRE(l.start());
+  int fd = open_and_send(l.port, "GET /echo HTTP/1.0\r\n\r\n");
+  REQUIRE(fd >= 0);
+  std::string plain;
+  CHECK(read_to_close(fd, plain, milliseconds(3000)));
+  close(fd);
+  CHECK(plain.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(plain.find("Connection: close") != std::string::npos);
+
+  fd = open_and_send(l.port,
+                     "HEAD /echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                     "GET /echo HTTP/1.0\r\n\r\n");
+  REQUIRE(fd >= 0);
+  std::string both;
+  CHECK(read_to_close(fd, both, milliseconds(3000)));
+  close(fd);
+  std::size_t second = both.find("HTTP/1.1 200", 1);
+  REQUIRE(second != std::string::npos);
+  std::string head_reply = both.substr(0, second);
+  CHECK(head_reply.find("Connection: keep-alive") != std::string::npos);
+  CHECK(head_reply.find("Content-Length: ") != std::string::npos);
+  CHECK(head_reply.size() == head_reply.find("\r\n\r\n") + 4);  // nothing after the head
+  CHECK(both.find(R"("method":"GET")", second) != std::string::npos);
+}
+
+TEST_CASE("http listener: an event stream to an HTTP/1.0 client ends by closing, unchunked") {
+  RunningListener l;
+  auto source = std::make_shared<ManualSource>();
+  route_events(l.listener, source);
+  REQUIRE(l.start());
+  int fd = open_and_send(l.port, "GET /events HTTP/1.0\r\n\r\n");
+  REQUIRE(fd >= 0);
+  source->push("data: one\n\n");
+  source->end();
+  std::string got;
+  CHECK(read_to_close(fd, got, milliseconds(3000)));
+  close(fd);
+  CHECK(got.find("Transfer-Encoding") == std::string::npos);
+  CHECK(got.substr(got.find("\r\n\r\n") + 4) == "data: one\n\n");
+}
+
+TEST_CASE("http listener: a request head that does not arrive in read_timeout gets 408") {
+  ListenerOptions o;
+  o.read_timeout = milliseconds(300);
+  RunningListener l(o);
+  l.listener.route("POST", "/echo", echo);
+  REQUIRE(l.start());
+  auto start = std::chrono::steady_clock::now();
+  int fd = open_and_send(l.port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+  REQUIRE(fd >= 0);
+  std::string got;
+  CHECK(read_to_close(fd, got, milliseconds(3000)));
+  close(fd);
+  CHECK(std::chrono::steady_clock::now() - start < milliseconds(2500));
+  CHECK(got.rfind("HTTP/1.1 408", 0) == 0);
+  CHECK(got.find("read_timeout_ms = 300") != std::string::npos);
+}
+
+TEST_CASE("http listener: the last request a connection may serve says Connection: close") {
+  ListenerOptions o;
+  o.max_requests_per_connection = 2;
+  RunningListener l(o);
+  l.listener.route("GET", "/echo", echo);
+  REQUIRE(l.start());
+  std::string req = "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n";
+  int fd = open_and_send(l.port, req + req + req);
+  REQUIRE(fd >= 0);
+  std::string got;
+  CHECK(read_to_close(fd, got, milliseconds(3000)));
+  close(fd);
+  std::size_t second = got.find("HTTP/1.1 200", 1);
+  REQUIRE(second != std::string::npos);
+  CHECK(got.find("Connection: close", second) != std::string::npos);
+  CHECK(got.find("HTTP/1.1", second + 1) == std::string::npos);  // the third is not served
+}
+
+TEST_CASE("http listener: a handler that throws is a 500 and the connection goes on") {
+  RunningListener l;
+  l.listener.route("GET", "/boom",
+                   [](const ApiRequest&) -> ApiResponse { throw std::runtime_error("bug"); });
+  l.listener.route("GET", "/echo", echo);
+  REQUIRE(l.start());
+  int fd = open_and_send(
+      l.port, "GET /boom HTTP/1.1\r\nHost: x\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(fd >= 0);
+  std::string got = read_until(fd, R"("path":"/echo")", milliseconds(3000));
+  close(fd);
+  CHECK(got.rfind("HTTP/1.1 500", 0) == 0);
+  CHECK(got.find(R"("type":"server_error")") != std::string::npos);
+  CHECK(got.find(R"("path":"/echo")") != std::string::npos);
+}
+
+TEST_CASE("http listener: a hang-up during a later request of a keep-alive connection cancels it") {
+  RunningListener l;
+  std::atomic<int> reason{-1};
+  std::atomic<bool> entered{false};
+  l.listener.route("GET", "/echo", echo);
+  l.listener.route("GET", "/wait", [&](const ApiRequest& r) {
+    entered = true;
+    for (int i = 0; i < 500 && !r.cancel->cancelled(); ++i) {
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    reason = static_cast<int>(r.cancel->reason());
+    return ApiResponse{};
+  });
+  REQUIRE(l.start());
+  int fd = open_and_send(l.port, "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(fd >= 0);
+  REQUIRE(read_until(fd, R"("path":"/echo")", milliseconds(3000)).find("200") != std::string::npos);
+  std::string second = "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n";
+  REQUIRE(::write(fd, second.data(), second.size()) == static_cast<ssize_t>(second.size()));
+  for (int i = 0; i < 300 && !entered; ++i) std::this_thread::sleep_for(milliseconds(10));
+  REQUIRE(entered.load());
+  auto t0 = std::chrono::steady_clock::now();
+  close(fd);
+  for (int i = 0; i < 300 && reason < 0; ++i) std::this_thread::sleep_for(milliseconds(5));
+  CHECK(reason == static_cast<int>(CancelReason::kCallerGone));
+  CHECK(std::chrono::steady_clock::now() - t0 < milliseconds(1000));
 }
