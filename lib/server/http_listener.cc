@@ -47,6 +47,8 @@ struct Connection {
   std::string remote_addr;
   // The request in progress; written by the connection thread under Impl::mu_.
   std::shared_ptr<CancelToken> token;
+  // The HTTP layer refused a request (400, 408, 413...) whose body may still be arriving.
+  bool refused = false;
 };
 
 enum class ReadOutcome { kComplete, kRefused, kGone };
@@ -88,6 +90,7 @@ class HttpListener::Impl {
   bool write_stream(Connection& c, const ApiResponse& res, bool head_only, bool chunked,
                     std::string_view connection_headers);
   void refuse(Connection& c, int status, const std::string& message);
+  void linger(Connection& c);
   std::string_view connection_headers(const Http1RequestHead& head, bool keep) const;
 
   const ListenerOptions options_;
@@ -197,6 +200,7 @@ void HttpListener::Impl::serve_connection(int fd) {
     bool last = served >= options_.max_requests_per_connection || stopping_.load();
     if (!serve_request(c, last)) break;
   }
+  if (c.refused) linger(c);
   watcher_.remove(c.watch_id, fd);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -374,7 +378,29 @@ bool HttpListener::Impl::write_stream(Connection& c, const ApiResponse& res, boo
 // An answer from the HTTP layer itself (malformed, too large, too slow); the connection closes.
 void HttpListener::Impl::refuse(Connection& c, int status, const std::string& message) {
   ApiResponse res = openai_error(status, message);
+  c.refused = true;
   write_plain(c, res, false, "Connection: close\r\n");
+}
+
+// A lingering close after a refusal. Closing a socket with unread input makes the kernel
+// send a reset, and a client still uploading (a 413 arrives while it sends its body) then
+// sees "connection reset" instead of the answer. So the write side is shut first (the client
+// reads the answer and end-of-stream), and the rest of the input is read and discarded for a
+// bounded time: at most kLingerTotal, giving up after kLingerQuiet without data. The listener
+// stopping ends it at once (the wake eventfd).
+void HttpListener::Impl::linger(Connection& c) {
+  constexpr Millis kLingerTotal{2000};
+  constexpr Millis kLingerQuiet{500};
+  if (shutdown(c.fd, SHUT_WR) != 0) return;
+  auto until = SteadyClock::now() + kLingerTotal;
+  char scratch[16384];
+  while (!stopping_.load()) {
+    auto left = std::chrono::duration_cast<Millis>(until - SteadyClock::now());
+    if (left <= Millis(0)) return;
+    if (wait_readable(c.fd, wake_fd_, std::min(left, kLingerQuiet)) != WaitResult::kReady) return;
+    ssize_t n = recv(c.fd, scratch, sizeof scratch, MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return;
+  }
 }
 
 int HttpListener::Impl::active_requests() const {

@@ -26,7 +26,9 @@
 // Bodies: a Content-Length above max_body_bytes is refused with 413 before it is read (and
 // instead of 100 Continue); a chunked body is cut off at the limit (413 too). Malformed or
 // ambiguous framing is 400 (see http1_request_parser.h), an unsupported Transfer-Encoding
-// 501; each of these closes the connection. Routes are exact paths (or path prefixes) per
+// 501; each of these closes the connection, with a lingering close (the answer is sent, the
+// write side shut, and input still arriving is read and dropped for up to 2 s), so a client
+// still uploading reads the answer instead of a connection reset. Routes are exact paths (or path prefixes) per
 // method, HEAD served by the GET route without a body; an unknown path is 404 and a known
 // path with another method 405, a handler that throws 500, all in the OpenAI error shape.
 //

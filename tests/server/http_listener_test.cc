@@ -3,6 +3,7 @@
 #include "lib/server/http_listener.h"
 
 #include <doctest/doctest.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -150,6 +151,32 @@ TEST_CASE("http listener: an oversized body is refused with 413 before it is sen
   close(fd);
   CHECK(got.rfind("HTTP/1.1 413", 0) == 0);
   CHECK(got.find("100 Continue") == std::string::npos);
+  CHECK(got.find("max_body_bytes") != std::string::npos);
+}
+
+TEST_CASE("http listener: a client still uploading an oversized body reads the 413, not a reset") {
+  ListenerOptions o;
+  o.max_body_bytes = 100;
+  RunningListener l(o);
+  l.listener.route("POST", "/echo", echo);
+  REQUIRE(l.start());
+  // No Expect: the client sends its whole body (8 MiB) before reading, as most clients do.
+  const std::size_t body_size = 8u << 20;
+  int fd = open_and_send(l.port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                     std::to_string(body_size) + "\r\n\r\n");
+  REQUIRE(fd >= 0);
+  std::size_t sent = 0;
+  std::string piece(64 * 1024, 'x');
+  while (sent < body_size) {
+    ssize_t n = send(fd, piece.data(), piece.size(), MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  CHECK(sent == body_size);  // the server read (and dropped) the body instead of resetting
+  std::string got;
+  CHECK(read_to_close(fd, got, milliseconds(3000)));
+  close(fd);
+  CHECK(got.rfind("HTTP/1.1 413", 0) == 0);
   CHECK(got.find("max_body_bytes") != std::string::npos);
 }
 
