@@ -88,9 +88,9 @@ TEST_CASE("plain http client: N sequential requests use one upstream connection"
       std::string head = RawTcpServer::read_request_head(fd, 2s);
       if (head.empty()) break;
       if (i == 0) first_head = head;
+      served.fetch_add(1);  // before answering: the client may finish as soon as it has read
       RawTcpServer::write_all(
           fd, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + std::to_string(i % 10));
-      served.fetch_add(1);
     }
     return false;
   });
