@@ -79,14 +79,14 @@ bool sigpipe_ignored() {
   return sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
 }
 
-// One keep-alive connection: an httplib client bound to one host and port.
+// One keep-alive TLS connection: an httplib client bound to one host and port.
 struct HttplibConnection final : PooledConnection {
   ~HttplibConnection() override {
     ScopedSigpipeBlock no_sigpipe;  // closing TLS sends close_notify
     client.reset();
   }
   std::unique_ptr<httplib::ClientImpl> client;
-  httplib::SSLClient* tls = nullptr;  // same object as client, for https
+  httplib::SSLClient* tls = nullptr;  // same object as client
 };
 
 std::string pool_key(const SplitUrl& url, const TransportOptions& options) {
@@ -112,29 +112,24 @@ struct OpenedConnection {
   TransportResult error;
 };
 
-OpenedConnection open_connection(const SplitUrl& url, const TransportOptions& options) {
+OpenedConnection open_tls_connection(const SplitUrl& url, const TransportOptions& options) {
   OpenedConnection out;
   out.conn = std::make_unique<HttplibConnection>();
   std::string host = url.host;
   if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  if (url.scheme == "https") {
-    auto tls = std::make_unique<httplib::SSLClient>(host, url.port);
-    if (!tls->is_valid()) {
-      return {nullptr,
-              {TransportError::kTls, "could not create a TLS context: " + openssl_reason()}};
-    }
-    tls->enable_server_certificate_verification(options.verify_tls);
-    if (options.verify_tls && !options.ca_file.empty() &&
-        SSL_CTX_load_verify_locations(tls->ssl_context(), options.ca_file.c_str(), nullptr) != 1) {
-      return {nullptr,
-              {TransportError::kTls, "ca_file " + options.ca_file +
-                                         ": cannot load PEM certificates: " + openssl_reason()}};
-    }
-    out.conn->tls = tls.get();
-    out.conn->client = std::move(tls);
-  } else {
-    out.conn->client = std::make_unique<httplib::ClientImpl>(host, url.port);
+  auto tls = std::make_unique<httplib::SSLClient>(host, url.port);
+  if (!tls->is_valid()) {
+    return {nullptr, {TransportError::kTls, "could not create a TLS context: " + openssl_reason()}};
   }
+  tls->enable_server_certificate_verification(options.verify_tls);
+  if (options.verify_tls && !options.ca_file.empty() &&
+      SSL_CTX_load_verify_locations(tls->ssl_context(), options.ca_file.c_str(), nullptr) != 1) {
+    return {nullptr,
+            {TransportError::kTls,
+             "ca_file " + options.ca_file + ": cannot load PEM certificates: " + openssl_reason()}};
+  }
+  out.conn->tls = tls.get();
+  out.conn->client = std::move(tls);
   httplib::ClientImpl& cli = *out.conn->client;
   cli.set_keep_alive(true);
   cli.set_tcp_nodelay(true);
@@ -396,6 +391,7 @@ std::string Exchange::tls_detail(httplib::Error err) const {
 
 HttpTransport::HttpTransport(HttpTransportLimits limits)
     : pool_(IdlePoolLimits{limits.max_idle_per_host, limits.max_idle_age}),
+      plain_(pool_),
       block_sigpipe_(!sigpipe_ignored()) {}
 
 HttpTransport::~HttpTransport() { pool_.clear(); }
@@ -419,10 +415,13 @@ TransportResult HttpTransport::send(const HttpRequest& req, ResponseHandler& han
   }
 
   const std::string key = pool_key(*url, options);
+  if (url->scheme == "http") {
+    return plain_.send(req, *url, path, key, handler, cancel, options);
+  }
   std::unique_ptr<HttplibConnection> conn(
       static_cast<HttplibConnection*>(pool_.take(key, SteadyClock::now()).release()));
   if (!conn) {
-    OpenedConnection opened = open_connection(*url, options);
+    OpenedConnection opened = open_tls_connection(*url, options);
     if (!opened.conn) return opened.error;
     conn = std::move(opened.conn);
   }

@@ -5,11 +5,12 @@
 // CancelToken fires, or the connection fails. Streaming and non-streaming requests use the
 // same call; a non-streaming caller simply buffers (BufferingHandler).
 //
-// Implementations: HttpTransport (http_transport.h, cpp-httplib + OpenSSL, pooled keep-alive
-// connections) and ScriptedTransport (mocks/, answers from fault rules without a socket, on
-// whatever Clock it is given). Implementations are thread-safe: many requests may be in
-// flight at once. Failures are reported as a TransportErrorKind so the router can classify
-// them (design §5, "network" and "timeout"); a transport never throws.
+// Implementations: HttpTransport (http_transport.h: our own HTTP/1.1 client for http://,
+// cpp-httplib + OpenSSL for https://, pooled keep-alive connections) and ScriptedTransport (mocks/,
+// answers from fault rules without a socket, on whatever Clock it is given). Implementations are
+// thread-safe: many requests may be in flight at once. Failures are reported as a
+// TransportErrorKind so the router can classify them (design §5, "network" and "timeout"); a
+// transport never throws.
 #pragma once
 
 #include <memory>

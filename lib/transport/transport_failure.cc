@@ -27,7 +27,8 @@ TransportResult classify_connect(const FailureFacts& f) {
       return make(TransportError::kOther,
                   "cannot open a socket to " + f.endpoint + errno_suffix(f.sys_errno), f);
     }
-    return make(TransportError::kDns, "could not resolve the host of " + f.endpoint, f);
+    std::string why = f.detail.empty() ? "" : " (" + f.detail + ")";
+    return make(TransportError::kDns, "could not resolve the host of " + f.endpoint + why, f);
   }
   if (f.sys_errno == ETIMEDOUT || f.connect_phase >= f.connect_timeout) {
     return make(TransportError::kConnectTimeout,
@@ -67,7 +68,7 @@ TransportResult classify_tls(const FailureFacts& f) {
 TransportResult classify_read(const FailureFacts& f) {
   const char* when = f.head_received ? "in the middle of the response body"
                                      : "before the response headers arrived";
-  if (f.sys_errno != ECONNRESET && f.silence >= f.read_timeout) {
+  if (f.timed_out || (f.sys_errno != ECONNRESET && f.silence >= f.read_timeout)) {
     return make(
         TransportError::kReadTimeout,
         "no data from " + f.endpoint + " for " + std::to_string(f.silence.count()) + " ms " + when,
@@ -78,7 +79,9 @@ TransportResult classify_read(const FailureFacts& f) {
 }
 
 TransportResult classify_write(const FailureFacts& f) {
-  if (f.sys_errno != ECONNRESET && f.sys_errno != EPIPE && f.silence >= f.read_timeout) {
+  bool silent_too_long =
+      f.sys_errno != ECONNRESET && f.sys_errno != EPIPE && f.silence >= f.read_timeout;
+  if (f.timed_out || silent_too_long) {
     return make(TransportError::kReadTimeout,
                 "sending the request to " + f.endpoint + " timed out after " +
                     std::to_string(f.silence.count()) + " ms",
@@ -113,6 +116,11 @@ TransportResult classify_transport_failure(const FailureFacts& f) {
       return classify_read(f);
     case ClientFailure::kWrite:
       return classify_write(f);
+    case ClientFailure::kProtocol:
+      return make(TransportError::kProtocol,
+                  f.endpoint + " sent a malformed HTTP response: " +
+                      (f.detail.empty() ? "unknown problem" : f.detail),
+                  f);
     case ClientFailure::kStoppedByHandler:
     case ClientFailure::kOther:
       break;

@@ -1,5 +1,8 @@
-// classify_transport_failure: turns what an HTTP client library observed about a failed
-// exchange into a TransportError and a log message. Pure; no I/O, no clock.
+// classify_transport_failure: turns what an HTTP client observed about a failed exchange into
+// a TransportError and a log message. Pure; no I/O, no clock. Both clients use it: our own
+// HTTP/1.1 client for http:// (plain_http_client.h), which knows exactly what happened and
+// says so (timed_out, kProtocol, detail), and cpp-httplib for https://, whose coarse errors
+// need the inference below.
 //
 // Why a separate function: the client library (cpp-httplib) reports failures coarsely. One
 // code covers "could not resolve", "refused" and "unreachable"; another covers "the peer
@@ -21,11 +24,13 @@
 //                                                else kTls; certificate or host name
 //                                                verification failure -> kTls
 //   6. read failed                            -> kReset if errno is ECONNRESET; kReadTimeout
-//                                                if the connection had been silent for
-//                                                read_timeout; else kReset (closed early)
-//   7. write failed                           -> kReadTimeout if silent for read_timeout
-//                                                (the write timeout equals the read timeout),
-//                                                else kReset
+//                                                if the client says it timed out or the
+//                                                connection had been silent for read_timeout;
+//                                                else kReset (closed early)
+//   7. write failed                           -> kReadTimeout if timed out or silent for
+//                                                read_timeout (the write timeout equals the
+//                                                read timeout), else kReset
+//   8. the response was not valid HTTP        -> kProtocol, with the parser's detail
 //
 // Timing is a reliable signal here because the library's own timeouts are exactly
 // connect_timeout and read_timeout: a failure that happens before the timeout elapsed cannot
@@ -56,6 +61,7 @@ enum class ClientFailure {
   kRead,              // reading the response failed (EOF, reset, timeout, garbage)
   kWrite,             // writing the request failed
   kStoppedByHandler,  // a response callback returned false
+  kProtocol,          // the response was not valid HTTP/1.1 (detail says what was wrong)
   kOther,
 };
 
@@ -74,6 +80,10 @@ struct FailureFacts {
   Millis connect_timeout{0};
   Millis read_timeout{0};
   std::string tls_detail;  // e.g. "self-signed certificate", empty if unknown
+  bool timed_out = false;  // the client itself saw a read or write wait run out
+  // What our own client knows beyond the stage: the parser's complaint (kProtocol) or the
+  // resolver's message (kConnect without a socket). Never contains header values.
+  std::string detail;
 };
 
 TransportResult classify_transport_failure(const FailureFacts& facts);

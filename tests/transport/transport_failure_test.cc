@@ -155,3 +155,40 @@ TEST_CASE("transport failure: anything else is kOther naming the library error")
   CHECK(r.error == TransportError::kOther);
   CHECK(r.message.find("Compression") != std::string::npos);
 }
+
+TEST_CASE(
+    "transport failure: a client that saw its own timeout is kReadTimeout whatever the clock") {
+  FailureFacts f = facts(ClientFailure::kRead);
+  f.timed_out = true;
+  f.silence = 5000ms;
+  TransportResult r = classify_transport_failure(f);
+  CHECK(r.error == TransportError::kReadTimeout);
+  CHECK(r.message ==
+        "no data from api.example.com:443 for 5000 ms before the response headers arrived");
+  f = facts(ClientFailure::kWrite);
+  f.timed_out = true;
+  CHECK(classify_transport_failure(f).error == TransportError::kReadTimeout);
+}
+
+TEST_CASE("transport failure: a malformed response is kProtocol with the parser's detail") {
+  FailureFacts f = facts(ClientFailure::kProtocol);
+  f.detail = "malformed status line: it does not start with HTTP/<major>.<minor>";
+  TransportResult r = classify_transport_failure(f);
+  CHECK(r.error == TransportError::kProtocol);
+  CHECK(r.message ==
+        "api.example.com:443 sent a malformed HTTP response: malformed status line: it does not "
+        "start with HTTP/<major>.<minor>");
+  // Cancellation still wins.
+  f.cancelled = true;
+  CHECK(classify_transport_failure(f).error == TransportError::kCancelled);
+}
+
+TEST_CASE("transport failure: a resolver message is kept in the kDns message") {
+  FailureFacts f = facts(ClientFailure::kConnect);
+  f.socket_created = false;
+  f.detail = "Name or service not known";
+  TransportResult r = classify_transport_failure(f);
+  CHECK(r.error == TransportError::kDns);
+  CHECK(r.message ==
+        "could not resolve the host of api.example.com:443 (Name or service not known)");
+}
