@@ -183,9 +183,13 @@ TEST_CASE("e2e serve: a slow client is cut off after read_timeout_ms with 408") 
   // Trickle a header byte by byte: each read is quick, but the whole head never completes.
   std::string trickle = "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
   std::string raw;
+  // Until the answer arrives: the server reads (and drops) what comes after its 408 for a
+  // while (a lingering close), so sending alone would not notice it.
+  char peek = 0;
   for (char c : trickle) {
     if (send(fd, &c, 1, MSG_NOSIGNAL) != 1) break;
     std::this_thread::sleep_for(milliseconds(50));
+    if (recv(fd, &peek, 1, MSG_PEEK | MSG_DONTWAIT) != -1) break;
     if (SteadyClock::now() - start > milliseconds(2500)) break;
   }
   read_to_close(fd, raw, milliseconds(3000));
