@@ -6,7 +6,9 @@ namespace understudy {
 
 namespace {
 
+// "openai (https://api.openai.com/v1)"; just the name for an in-process mock (no URL).
 std::string upstream_name(const AttemptTarget& t) {
+  if (t.provider->base_url.empty()) return t.ref.provider;
   return t.ref.provider + " (" + t.provider->base_url + ")";
 }
 
