@@ -7,8 +7,9 @@ namespace understudy {
 
 namespace {
 
-constexpr std::size_t kMaxChunkLine = 4096;  // chunk size plus extensions
-constexpr std::size_t kMaxHexDigits = 15;    // keeps the size below 2^60: no overflow
+constexpr std::size_t kMaxChunkLine = 4096;          // chunk size plus extensions
+constexpr std::size_t kMaxHexDigits = 15;            // keeps the size below 2^60: no overflow
+constexpr std::uint64_t kMaxBodyReserve = 1u << 20;  // reserved up front for a declared body
 
 // RFC 9110 token characters (method, header name, transfer coding).
 bool is_tchar(unsigned char c) {
@@ -412,7 +413,11 @@ Http1RequestParser::Result Http1RequestParser::finish_head() {
       break;
     case BodyFraming::kContentLength:
       remaining_ = head_.content_length;
-      body_.reserve(static_cast<std::size_t>(head_.content_length));
+      // Reserve what is declared only up to a bound: the bytes may never come, and under a
+      // large max_body_bytes the allocation itself could fail (bad_alloc on the connection
+      // thread would end the process). Larger bodies grow as they arrive.
+      body_.reserve(
+          static_cast<std::size_t>(std::min<std::uint64_t>(head_.content_length, kMaxBodyReserve)));
       state_ = State::kBody;
       break;
     case BodyFraming::kChunked:

@@ -183,6 +183,21 @@ TEST_CASE("http1 parser: a declared body above the limit is refused with 413 at 
       413);
 }
 
+TEST_CASE("http1 parser: a huge declared length under a huge limit reserves no memory up front") {
+  // A head alone must not make the connection thread allocate what it declares: with a large
+  // configured limit that allocation can fail, and an exception would end the process.
+  Http1Limits limits;
+  limits.max_body_bytes = std::size_t{1} << 61;
+  Http1RequestParser p(limits);
+  std::size_t used = 0;
+  Result r = Result::kNeedMore;
+  CHECK_NOTHROW(r = p.feed("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2305843009213693952"
+                           "\r\n\r\n",
+                           used));
+  CHECK(r == Result::kHeadComplete);
+  CHECK(p.body().capacity() < (std::size_t{1} << 30));
+}
+
 TEST_CASE("http1 parser: a chunked body is cut off with 413 at the chunk that crosses the limit") {
   Http1Limits limits;
   limits.max_body_bytes = 8;
