@@ -14,10 +14,22 @@ std::string upstream_name(const AttemptTarget& t) {
 
 bool is_2xx(int status) { return status >= 200 && status < 300; }
 
+// The most of an upstream reply the gateway holds in memory: a whole non-streamed body, or
+// the bytes of a stream that have not yet formed an event. Far above any chat reply; an
+// upstream that sends more is broken (or hostile), and the attempt fails as a server error
+// instead of growing without bound.
+constexpr size_t kMaxUpstreamBytes = 64u << 20;
+
+Failure too_large(const AttemptTarget& t, const char* what) {
+  return make_local_failure(FailureClass::kServer,
+                            std::string(what) + " from " + upstream_name(t) + " exceeds " +
+                                std::to_string(kMaxUpstreamBytes >> 20) + " MiB");
+}
+
 // Collects a non-streaming reply while keeping the watchdog informed.
 class PlainHandler final : public ResponseHandler {
  public:
-  explicit PlainHandler(AttemptWatchdog& wd) : wd_(wd) {}
+  PlainHandler(AttemptWatchdog& wd, const AttemptTarget& target) : wd_(wd), target_(target) {}
   bool on_head(const ResponseHead& head) override {
     wd_.on_head();
     response.status = head.status;
@@ -26,15 +38,19 @@ class PlainHandler final : public ResponseHandler {
   }
   bool on_body(std::string_view bytes) override {
     wd_.on_bytes();
-    if (response.body.size() + bytes.size() > kMaxBody) return false;
+    if (response.body.size() + bytes.size() > kMaxUpstreamBytes) {
+      failure = too_large(target_, "the reply");
+      return false;
+    }
     response.body.append(bytes);
     return true;
   }
   HttpResponse response;
-  static constexpr size_t kMaxBody = 64u << 20;
+  std::optional<Failure> failure;  // set when the handler stopped the transfer
 
  private:
   AttemptWatchdog& wd_;
+  const AttemptTarget& target_;
 };
 
 AttemptOutcome finish_plain(const AttemptEnv& env, const HttpResponse& resp) {
@@ -112,12 +128,14 @@ AttemptOutcome run_plain_attempt(const AttemptEnv& env, const HttpRequest& reque
   auto token = env.request_cancel ? env.request_cancel->child() : CancelToken::create();
   TimePoint start = env.clock->now();
   AttemptWatchdog wd(*env.clock, token, env.limits);
-  PlainHandler handler(wd);
+  PlainHandler handler(wd, *env.target);
   TransportResult tr = env.transport->send(request, handler, token.get(), env.transport_options);
   if (!tr.ok()) {
     AttemptOutcome out;
     out.status = tr.head_received ? handler.response.status : 0;
-    out.failure = failure_from_transport(tr, token->reason(), *env.target, env.limits, start);
+    out.failure = handler.failure
+                      ? std::move(*handler.failure)
+                      : failure_from_transport(tr, token->reason(), *env.target, env.limits, start);
     return out;
   }
   return finish_plain(env, handler.response);
@@ -147,11 +165,21 @@ class StreamHandler final : public ResponseHandler {
   bool on_body(std::string_view bytes) override {
     wd_.on_bytes();
     if (buffering) {
+      if (response.body.size() + bytes.size() > kMaxUpstreamBytes) {
+        failure = too_large(*env_.target, "the reply");
+        return false;
+      }
       response.body.append(bytes);
-      return response.body.size() < (64u << 20);
+      return true;
     }
     events_.clear();
     decoder_->feed(bytes, events_);
+    // The decoder buffers an event until it ends: bound what it holds.
+    undecoded_ = events_.empty() ? undecoded_ + bytes.size() : 0;
+    if (undecoded_ > kMaxUpstreamBytes) {
+      failure = too_large(*env_.target, "a stream event");
+      return false;
+    }
     return deliver();
   }
 
@@ -214,6 +242,7 @@ class StreamHandler final : public ResponseHandler {
   StreamConsumer& consumer_;
   std::unique_ptr<StreamDecoder> decoder_;
   std::vector<StreamEvent> events_;
+  size_t undecoded_ = 0;  // bytes fed since the decoder last produced an event
   TimePoint start_;
 };
 

@@ -3,6 +3,7 @@
 // `serve` must answer all of them and keep running. No sockets: a scripted raw transport.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -27,6 +28,7 @@ struct RawReply {
   std::string content_type = "application/json";
   std::string body;
   bool throw_after_body = false;
+  std::size_t piece = 0;  // > 0: the body arrives in pieces of this size, as from a socket
 };
 
 class RawTransport final : public Transport, public TransportResolver {
@@ -41,9 +43,12 @@ class RawTransport final : public Transport, public TransportResolver {
     ResponseHead head;
     head.status = r.status;
     head.headers = {{"content-type", r.content_type}};
-    if (!handler.on_head(head) || !handler.on_body(r.body)) {
-      return TransportResult{TransportError::kAborted, "handler stopped", true};
+    std::size_t step = r.piece > 0 ? r.piece : std::max<std::size_t>(r.body.size(), 1);
+    bool go = handler.on_head(head);
+    for (std::size_t at = 0; go && at < std::max<std::size_t>(r.body.size(), 1); at += step) {
+      go = handler.on_body(std::string_view(r.body).substr(at, step));
     }
+    if (!go) return TransportResult{TransportError::kAborted, "handler stopped", true};
     if (r.throw_after_body) throw std::runtime_error("transport bug");
     return TransportResult{};
   }
@@ -262,4 +267,43 @@ TEST_CASE("chat endpoint: a router that throws is a 500, before or after the str
     Json last = Json::parse(sse_payloads(all).back());
     CHECK(last["error"]["code"] == "internal_error");
   }
+}
+
+TEST_CASE("chat endpoint: an upstream reply over 64 MiB fails that attempt and falls back") {
+  RobustFixture x;
+  std::string huge(65u << 20, ' ');  // whitespace: valid JSON padding, just too much of it
+  x.transport.reply = [&huge](const HttpRequest& req) {
+    if (from_up(req)) return RawReply{200, "application/json", huge + completion("from up")};
+    return RawReply{200, "application/json", completion("from backup")};
+  };
+  for (bool stream : {false, true}) {
+    CAPTURE(stream);
+    ApiResponse r = x.post_chat(stream);
+    REQUIRE(r.status == 200);
+    std::string text =
+        r.stream ? sse_text(drain(r))
+                 : Json::parse(r.body)["choices"][0]["message"]["content"].get<std::string>();
+    CHECK(text == "from backup");
+    CHECK(header_value(r.headers, "x-understudy-provider") == "backup");
+    CHECK(header_value(r.headers, "x-understudy-fallback-index") == "1");
+  }
+}
+
+TEST_CASE("chat endpoint: an upstream stream event still growing at 64 MiB fails that attempt") {
+  RobustFixture x;
+  // A data line of 65 MiB arriving 1 MiB at a time: the gateway stops reading it at 64 MiB
+  // (what follows it would have made "from up" the answer).
+  std::string endless = "data: {\"choices\":[{\"delta\":{\"content\":\"" +
+                        std::string(65u << 20, 'x') + "\n\n" +
+                        sse({content_chunk("from up"), stop_chunk(), "[DONE]"});
+  x.transport.reply = [&endless](const HttpRequest& req) {
+    if (from_up(req)) return RawReply{200, "text/event-stream", endless, false, 1u << 20};
+    return RawReply{200, "text/event-stream",
+                    sse({content_chunk("from backup"), stop_chunk(), "[DONE]"})};
+  };
+  ApiResponse r = x.post_chat(true);
+  REQUIRE(r.status == 200);
+  REQUIRE(r.stream);
+  CHECK(sse_text(drain(r)) == "from backup");
+  CHECK(header_value(r.headers, "x-understudy-provider") == "backup");
 }
