@@ -207,8 +207,8 @@ bool JsonFields::read_duration(std::string_view key, Millis& out) {
       error(key, d.status().message());
       return false;
     }
-    if (d->count() <= 0) {
-      error(key, "must be > 0");
+    if (d->count() <= 0 || d->count() > kMaxConfigMillis) {
+      error(key, d->count() <= 0 ? "must be > 0" : "must be at most a day (86400000 ms)");
       return false;
     }
     out = *d;
@@ -219,7 +219,7 @@ bool JsonFields::read_duration(std::string_view key, Millis& out) {
     return false;
   }
   std::int64_t ms = 0;
-  if (!read_int(key, ms, 1, kNoMax)) return false;
+  if (!read_int(key, ms, 1, kMaxConfigMillis)) return false;
   out = Millis(ms);
   return true;
 }

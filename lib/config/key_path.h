@@ -10,6 +10,9 @@
 namespace understudy {
 
 inline constexpr std::int64_t kNoMax = std::numeric_limits<std::int64_t>::max();
+// The longest duration a config may set (a day, in milliseconds). Longer is surely a typo,
+// and waits convert their timeouts to int milliseconds (poll), so it must stay far below 2^31.
+inline constexpr std::int64_t kMaxConfigMillis = 86'400'000;
 
 // base + "." + key, quoting keys that are not bare ("model_capabilities.\"gpt-4o*\"").
 std::string join_key(const std::string& base, std::string_view key);

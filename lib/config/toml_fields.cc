@@ -178,7 +178,7 @@ bool TomlFields::read_number(std::string_view key, double& out, double min, doub
 
 bool TomlFields::read_millis(std::string_view key, Millis& out, std::int64_t min) {
   std::int64_t v = 0;
-  if (!read_int(key, v, min)) return false;
+  if (!read_int(key, v, min, kMaxConfigMillis)) return false;
   out = Millis(v);
   return true;
 }

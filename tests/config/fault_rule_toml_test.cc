@@ -124,7 +124,7 @@ TEST_CASE("fault rules: range and consistency checks") {
        "faults[0].latency.type: unknown latency type \"gaussian\""},
       {"latency = { type = \"normal\", mean_ms = 5, stdev_ms = 1 }\naction = \"ok\"\n",
        "faults[0].latency.stdev_ms: unknown key \"stdev_ms\" (did you mean \"stddev_ms\"?)"},
-      {"status = 503\nretry_after_ms = -1\n", "faults[0].retry_after_ms: must be >= 0"},
+      {"status = 503\nretry_after_ms = -1\n", "faults[0].retry_after_ms: must be between 0 and 86400000"},
       {"status = \"503\"\n", "faults[0].status: expected an integer, got a string"},
   };
   for (const Case& c : cases) {

@@ -117,6 +117,22 @@ TEST_CASE("config: every problem is reported, not just the first") {
                   "\"tls_verfy\" (did you mean \"tls_verify\"?)"));
 }
 
+TEST_CASE("config: a duration longer than a day is refused, not left to overflow a wait") {
+  LoadResult r = load(
+      "[server]\n"
+      "read_timeout_ms = 3000000000\n"
+      "[providers.openai]\n"
+      "timeout_ms = 86400001\n"
+      "stream_idle_timeout_ms = 86400000\n");
+  CHECK(r.errors.size() == 2);
+  CHECK(has_error(r,
+                  "config understudy.toml:2: server.read_timeout_ms: must be between 1 and "
+                  "86400000, got 3000000000"));
+  CHECK(has_error(r,
+                  "config understudy.toml:4: providers.openai.timeout_ms: must be between 1 and "
+                  "86400000, got 86400001"));
+}
+
 TEST_CASE("config: range checks") {
   struct Case {
     const char* toml;
@@ -126,20 +142,23 @@ TEST_CASE("config: range checks") {
       {"[server]\nport = 70000\n", "server.port: must be between 1 and 65535, got 70000"},
       {"[server]\nmax_concurrent = 0\n",
        "server.max_concurrent: must be between 1 and 1000000, got 0"},
-      {"[server]\nqueue_timeout_ms = 0\n", "server.queue_timeout_ms: must be > 0, got 0"},
+      {"[server]\nqueue_timeout_ms = 0\n",
+       "server.queue_timeout_ms: must be between 1 and 86400000, got 0"},
       {"[server]\nlisten = \"localhost:0\"\n", "server.listen: invalid listen address"},
-      {"timeout_ms = 0\n", "providers.openai.timeout_ms: must be > 0, got 0"},
+      {"timeout_ms = 0\n", "providers.openai.timeout_ms: must be between 1 and 86400000, got 0"},
       {"first_token_timeout_ms = -5\n",
-       "providers.openai.first_token_timeout_ms: must be > 0, got -5"},
-      {"stream_idle_timeout_ms = 0\n", "providers.openai.stream_idle_timeout_ms: must be > 0"},
-      {"connect_timeout_ms = 0\n", "providers.openai.connect_timeout_ms: must be > 0"},
+       "providers.openai.first_token_timeout_ms: must be between 1 and 86400000, got -5"},
+      {"stream_idle_timeout_ms = 0\n",
+       "providers.openai.stream_idle_timeout_ms: must be between 1 and 86400000"},
+      {"connect_timeout_ms = 0\n",
+       "providers.openai.connect_timeout_ms: must be between 1 and 86400000"},
       {"max_retries = -1\n", "providers.openai.max_retries: must be between 0 and 100, got -1"},
       {"jitter = -0.1\n", "providers.openai.jitter: must be between 0 and 1"},
       {"backoff_initial_ms = 800\nbackoff_max_ms = 100\n",
        "providers.openai.backoff_max_ms: backoff_max_ms (100) must be >= backoff_initial_ms (800)"},
       {"keys = [{ value = \"env.OPENAI_API_KEY\", weight = -1 }]\n",
        "providers.openai.keys[0].weight: must be between 0 and 1000000000, got -1"},
-      {"[fallback]\ndeadline_ms = 0\n", "fallback.deadline_ms: must be > 0"},
+      {"[fallback]\ndeadline_ms = 0\n", "fallback.deadline_ms: must be between 1 and 86400000"},
       {"[[faults]]\nstatus = 503\nprobability = 1.5\n",
        "faults[0].probability: must be between 0 and 1, got 1.5"},
       {"[[faults]]\nstatus = 600\n", "faults[0].status: must be between 100 and 599, got 600"},
