@@ -175,41 +175,9 @@ HeadParse parse_request_head(std::string_view buffer, const HeadLimits& limits) 
   return out;
 }
 
-const char* status_reason(int status) {
-  static const std::pair<int, const char*> kReasons[] = {
-      {100, "Continue"},
-      {200, "OK"},
-      {400, "Bad Request"},
-      {401, "Unauthorized"},
-      {402, "Payment Required"},
-      {403, "Forbidden"},
-      {404, "Not Found"},
-      {405, "Method Not Allowed"},
-      {408, "Request Timeout"},
-      {409, "Conflict"},
-      {410, "Gone"},
-      {411, "Length Required"},
-      {413, "Content Too Large"},
-      {417, "Expectation Failed"},
-      {422, "Unprocessable Content"},
-      {429, "Too Many Requests"},
-      {431, "Request Header Fields Too Large"},
-      {500, "Internal Server Error"},
-      {502, "Bad Gateway"},
-      {503, "Service Unavailable"},
-      {504, "Gateway Timeout"},
-      {505, "HTTP Version Not Supported"},
-      {529, "Site Overloaded"},
-  };
-  for (const auto& [code, reason] : kReasons) {
-    if (code == status) return reason;
-  }
-  return "Unknown";
-}
-
 std::string format_response_head(int status, const Headers& headers, bool chunked,
                                  std::size_t content_length, bool keep_alive) {
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + status_reason(status) + "\r\n";
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
   for (const auto& [name, value] : headers) {
     if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
         iequals(name, "connection")) {

@@ -42,9 +42,6 @@ struct HeadLimits {
 // Parses the request head at the start of `buffer` (which may hold more bytes after it).
 HeadParse parse_request_head(std::string_view buffer, const HeadLimits& limits = {});
 
-// "OK", "Too Many Requests", ...; "Unknown" for a status without a standard phrase.
-const char* status_reason(int status);
-
 // "HTTP/1.1 <status> <reason>\r\n<headers>\r\n", adding the framing header (Content-Length
 // or Transfer-Encoding: chunked) and Connection; framing headers in `headers` are dropped.
 std::string format_response_head(int status, const Headers& headers, bool chunked,

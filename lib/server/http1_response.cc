@@ -19,57 +19,7 @@ void append_number(std::string& out, std::size_t n, int base) {
   out.append(buf, static_cast<std::size_t>(end - buf));
 }
 
-struct Reason {
-  int status;
-  const char* text;
-};
-
-// RFC 9110 phrases for the codes the gateway and its upstreams use (499: nginx).
-constexpr Reason kReasons[] = {
-    {100, "Continue"},
-    {200, "OK"},
-    {201, "Created"},
-    {202, "Accepted"},
-    {204, "No Content"},
-    {301, "Moved Permanently"},
-    {302, "Found"},
-    {304, "Not Modified"},
-    {400, "Bad Request"},
-    {401, "Unauthorized"},
-    {402, "Payment Required"},
-    {403, "Forbidden"},
-    {404, "Not Found"},
-    {405, "Method Not Allowed"},
-    {408, "Request Timeout"},
-    {409, "Conflict"},
-    {410, "Gone"},
-    {413, "Content Too Large"},
-    {414, "URI Too Long"},
-    {415, "Unsupported Media Type"},
-    {422, "Unprocessable Content"},
-    {429, "Too Many Requests"},
-    {431, "Request Header Fields Too Large"},
-    {499, "Client Closed Request"},
-    {500, "Internal Server Error"},
-    {501, "Not Implemented"},
-    {502, "Bad Gateway"},
-    {503, "Service Unavailable"},
-    {504, "Gateway Timeout"},
-    {505, "HTTP Version Not Supported"},
-};
-
 }  // namespace
-
-const char* reason_phrase(int status) {
-  for (const Reason& r : kReasons) {
-    if (r.status == status) return r.text;
-  }
-  if (status < 200) return "Informational";
-  if (status < 300) return "Success";
-  if (status < 400) return "Redirection";
-  if (status < 500) return "Client Error";
-  return "Server Error";
-}
 
 void append_response_head(std::string& out, int status, const Headers& headers,
                           std::string_view content_type, ResponseFraming framing,

@@ -17,9 +17,6 @@ enum class ResponseFraming {
   kUntilClose,     // no length: the body ends when the connection closes (HTTP/1.0 streams)
 };
 
-// "OK", "Not Found", ...; a generic phrase for codes without a registered one.
-const char* reason_phrase(int status);
-
 // Appends "HTTP/1.1 <status> <reason>\r\n", then `headers` (a header whose name or value
 // holds CR, LF or NUL is dropped: it would split the response), "Content-Type" when
 // `content_type` is not empty, the framing header, `connection_headers` (complete lines,

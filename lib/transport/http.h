@@ -18,6 +18,11 @@ std::optional<std::string> header_value(const Headers& headers, std::string_view
 // Replaces (or adds) header `name`.
 void set_header(Headers& headers, std::string name, std::string value);
 
+// The reason phrase for a status line: RFC 9110's for the codes the gateway, its mocks and
+// its upstreams use ("OK", "Too Many Requests"; 499 nginx's, 529 Anthropic's), else a
+// generic one by class ("Client Error", "Server Error").
+const char* reason_phrase(int status);
+
 struct HttpRequest {
   std::string method = "POST";
   std::string base_url;  // scheme://host[:port], no trailing slash, e.g. "https://api.openai.com"
