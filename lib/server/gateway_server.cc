@@ -47,6 +47,7 @@ GatewayServer::GatewayServer(Router& router, const Config& config, Metrics* metr
     : router_(router),
       config_(config),
       metrics_(metrics),
+      access_log_(access_log),
       admission_(admission_limits(config.server), *router.deps().clock),
       stream_workers_(static_cast<std::size_t>(config.server.max_concurrent) + 16),
       chat_(ChatEndpointDeps{&router, &config, &admission_, &stream_workers_, metrics, access_log}),
@@ -66,9 +67,23 @@ Result<int> GatewayServer::bind(const std::string& host, int port) {
   ListenerOptions options = listener_options(config_.server);
   options.host = host;
   options.port = port;
+  options.on_refused = [this](int status, const std::string& path) { count_refusal(status, path); };
   listener_ = std::make_unique<HttpListener>(options);
   add_routes();
   return listener_->bind();
+}
+
+// A request the HTTP layer refused (http_listener.h): counted and logged like the
+// endpoints' refusals, with a reason word per status. It has no request id (its headers may
+// never have been read), so the log line says "-".
+void GatewayServer::count_refusal(int status, const std::string& path) {
+  const char* reason = status == 408                    ? "request_timeout"
+                       : status == 413                  ? "too_large"
+                       : status == 414 || status == 431 ? "head_too_large"
+                       : status == 501                  ? "unsupported_encoding"
+                                                        : "malformed_http";
+  if (metrics_) metrics_->count_rejected(reason);
+  if (access_log_) access_log_->log_rejected("-", path, status, reason, "");
 }
 
 void GatewayServer::add_routes() {

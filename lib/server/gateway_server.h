@@ -69,10 +69,12 @@ class GatewayServer {
   ApiResponse metrics() const;
   std::optional<ApiResponse> unauthorized(const ApiRequest& request) const;
   void drain();
+  void count_refusal(int status, const std::string& path);
 
   Router& router_;
   const Config& config_;
   Metrics* metrics_;
+  AccessLog* access_log_;
   Admission admission_;
   WorkerPool stream_workers_;
   ChatEndpoint chat_;

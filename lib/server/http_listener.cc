@@ -380,6 +380,8 @@ void HttpListener::Impl::refuse(Connection& c, int status, const std::string& me
   ApiResponse res = openai_error(status, message);
   c.refused = true;
   write_plain(c, res, false, "Connection: close\r\n");
+  // The parser keeps the path once the request line has parsed ("" before that).
+  if (options_.on_refused) options_.on_refused(status, c.parser.head().path);
 }
 
 // A lingering close after a refusal. Closing a socket with unread input makes the kernel

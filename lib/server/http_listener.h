@@ -28,9 +28,9 @@
 // ambiguous framing is 400 (see http1_request_parser.h), an unsupported Transfer-Encoding
 // 501; each of these closes the connection, with a lingering close (the answer is sent, the
 // write side shut, and input still arriving is read and dropped for up to 2 s), so a client
-// still uploading reads the answer instead of a connection reset. Routes are exact paths (or path prefixes) per
-// method, HEAD served by the GET route without a body; an unknown path is 404 and a known
-// path with another method 405, a handler that throws 500, all in the OpenAI error shape.
+// still uploading reads the answer instead of a connection reset. Routes are exact paths (or path
+// prefixes) per method, HEAD served by the GET route without a body; an unknown path is 404 and a
+// known path with another method 405, a handler that throws 500, all in the OpenAI error shape.
 //
 // Lifecycle: route() before bind(); bind(); run() on one thread until stop_accepting();
 // then wait_for_idle(), cancel_active(), close_connections(), join_connections().
@@ -60,6 +60,11 @@ struct ListenerOptions {
   Millis keep_alive_idle{5000};
   std::size_t max_connections = 512;  // connection threads; more connections wait for one
   int max_requests_per_connection = 10000;
+  // Called on the connection's thread after the HTTP layer itself refused a request (400
+  // malformed, 408, 413, 414, 431, 501), with the status and the request's path ("" when
+  // its request line never parsed), so that metrics and the access log can count it. Must not
+  // throw. Optional.
+  std::function<void(int status, const std::string& path)> on_refused;
 };
 
 class HttpListener {

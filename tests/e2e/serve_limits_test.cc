@@ -172,6 +172,13 @@ TEST_CASE("e2e serve: an oversized body gets 413, declared or chunked") {
   read_to_close(fd, raw, milliseconds(5000));
   close(fd);
   CHECK(raw.rfind("HTTP/1.1 413", 0) == 0);
+
+  // Both refusals are counted and logged, although no endpoint saw them.
+  CHECK(s.process().wait_for_output(
+      "msg=rejected id=- path=/v1/chat/completions status=413 reason=too_large",
+      milliseconds(3000)));
+  HttpReply m = http_request(s.port(), "GET", "/metrics");
+  CHECK(has(m.body, "understudy_rejected_total{reason=\"too_large\"} 2"));
 }
 
 TEST_CASE("e2e serve: a slow client is cut off after read_timeout_ms with 408") {

@@ -10,6 +10,8 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "tests/support/http_client.h"
 
@@ -139,6 +141,12 @@ TEST_CASE("http listener: an event stream reaches the client as it is produced")
 TEST_CASE("http listener: an oversized body is refused with 413 before it is sent") {
   ListenerOptions o;
   o.max_body_bytes = 100;
+  std::mutex mu;
+  std::vector<std::pair<int, std::string>> refused;
+  o.on_refused = [&](int status, const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu);
+    refused.emplace_back(status, path);
+  };
   RunningListener l(o);
   l.listener.route("POST", "/echo", echo);
   REQUIRE(l.start());
@@ -152,6 +160,16 @@ TEST_CASE("http listener: an oversized body is refused with 413 before it is sen
   CHECK(got.rfind("HTTP/1.1 413", 0) == 0);
   CHECK(got.find("100 Continue") == std::string::npos);
   CHECK(got.find("max_body_bytes") != std::string::npos);
+
+  // A request line that does not parse is refused too, without a path.
+  fd = open_and_send(l.port, "GARBAGE\r\n\r\n");
+  REQUIRE(fd >= 0);
+  got.clear();
+  read_to_close(fd, got, milliseconds(3000));
+  close(fd);
+  CHECK(got.rfind("HTTP/1.1 400", 0) == 0);
+  std::lock_guard<std::mutex> lock(mu);
+  CHECK(refused == std::vector<std::pair<int, std::string>>{{413, "/echo"}, {400, ""}});
 }
 
 TEST_CASE("http listener: a client still uploading an oversized body reads the 413, not a reset") {
