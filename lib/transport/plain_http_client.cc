@@ -165,8 +165,15 @@ Attempt attempt_on(const Exchange& ex, std::unique_ptr<PlainHttpConnection>& con
     ex.interrupter.attach(conn->fd());
   }
   IoResult written = conn->write(ex.head, ex.req.body, ex.options.read_timeout);
-  if (!written.ok()) return io_failed(ex, ClientFailure::kWrite, written, nullptr, false);
-  return read_response(ex, *conn);
+  // A server may answer (a 413, say) and close before reading the whole request: the write
+  // then fails, but its answer is waiting and is what the caller needs. It also means the
+  // request arrived, so it is never taken for the keep-alive race and resent.
+  if (!written.ok() && !conn->has_pending_input()) {
+    return io_failed(ex, ClientFailure::kWrite, written, nullptr, false);
+  }
+  Attempt attempt = read_response(ex, *conn);
+  if (!written.ok()) attempt.reusable = false;  // part of our request is still unsent
+  return attempt;
 }
 
 }  // namespace

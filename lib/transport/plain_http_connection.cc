@@ -140,6 +140,11 @@ bool PlainHttpConnection::usable_after_idle() const {
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
+bool PlainHttpConnection::has_pending_input() const {
+  char byte;
+  return recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
 IoResult PlainHttpConnection::wait(short events, Millis timeout) const {
   int n = poll_for(fd_, events, timeout);
   if (n > 0) return IoResult{};

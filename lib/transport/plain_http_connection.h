@@ -101,6 +101,10 @@ class PlainHttpConnection final : public PooledConnection {
   // anything unasked while it sat idle. One non-blocking recv(MSG_PEEK).
   bool usable_after_idle() const;
 
+  // True if the peer has sent bytes that are waiting to be read. One non-blocking
+  // recv(MSG_PEEK).
+  bool has_pending_input() const;
+
   // Writes head then body completely (one sendmsg() in the common case). kTimeout if the
   // socket accepted nothing for `timeout`.
   IoResult write(std::string_view head, std::string_view body, Millis timeout);

@@ -172,6 +172,43 @@ TEST_CASE("plain http client: a reused connection closed as the request arrives 
   CHECK(peer.accepted() == 2);
 }
 
+TEST_CASE("plain http client: an answer sent before the request body was read is delivered") {
+  // The server answers 413 after the head and closes with our body unread (the kernel then
+  // resets the connection), so writing the body fails. Its answer is what the caller needs;
+  // on a reused connection it must not be mistaken for the keep-alive race and resent.
+  const std::string too_big =
+      "HTTP/1.1 413 Content Too Large\r\nContent-Length: 7\r\nConnection: close\r\n\r\ntoo big";
+  for (bool reuse : {false, true}) {
+    CAPTURE(reuse);
+    std::atomic<int> connection{0};
+    RawTcpServer peer([&](int fd) {
+      if (reuse && connection.fetch_add(1) == 0) {
+        RawTcpServer::read_request_head(fd, 2s);
+        RawTcpServer::write_all(fd, kOk);
+      }
+      RawTcpServer::read_request_head(fd, 2s);
+      RawTcpServer::write_all(fd, too_big);
+      return false;
+    });
+    REQUIRE(peer.ok());
+    HttpTransport transport;
+    if (reuse) {
+      Recorder first;
+      REQUIRE(transport.send(get(peer), first, nullptr, quick()).ok());
+    }
+    HttpRequest post = get(peer);
+    post.method = "POST";
+    post.body.assign(16u << 20, 'x');
+    Recorder r;
+    TransportResult result = transport.send(post, r, nullptr, quick());
+    REQUIRE_MESSAGE(result.ok(), result.message);
+    CHECK(r.head.status == 413);
+    CHECK(r.body == "too big");
+    std::this_thread::sleep_for(50ms);
+    CHECK(peer.accepted() == 1);
+  }
+}
+
 TEST_CASE("plain http client: a fresh connection closed before any answer is not retried") {
   RawTcpServer peer([](int fd) {
     RawTcpServer::read_request_head(fd, 2s);
