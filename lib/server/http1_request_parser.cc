@@ -35,16 +35,6 @@ bool is_field_value(std::string_view s) {
   return true;
 }
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool ascii_iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -79,7 +69,7 @@ std::string_view target_path(std::string_view target) {
     std::size_t scheme_end = target.find("://");
     if (scheme_end == std::string_view::npos) return {};
     std::string_view scheme = target.substr(0, scheme_end);
-    if (!ascii_iequals(scheme, "http") && !ascii_iequals(scheme, "https")) return {};
+    if (!iequals(scheme, "http") && !iequals(scheme, "https")) return {};
     std::size_t slash = target.find('/', scheme_end + 3);
     if (slash == std::string_view::npos) return "/";
     target.remove_prefix(slash);
@@ -341,7 +331,7 @@ void read_content_length(std::string_view value, FramingHeaders& f) {
 void read_transfer_encoding(std::string_view value, FramingHeaders& f) {
   f.has_te = true;
   for_each_element(value, [&](std::string_view coding) {
-    if (ascii_iequals(coding, "chunked")) {
+    if (iequals(coding, "chunked")) {
       if (f.chunked_at >= 0) f.chunked_twice = true;
       f.chunked_at = f.te_codings;
     } else {
@@ -355,20 +345,20 @@ void read_transfer_encoding(std::string_view value, FramingHeaders& f) {
 FramingHeaders read_framing(const Headers& headers) {
   FramingHeaders f;
   for (const auto& [name, value] : headers) {
-    if (ascii_iequals(name, "content-length")) {
+    if (iequals(name, "content-length")) {
       read_content_length(value, f);
-    } else if (ascii_iequals(name, "transfer-encoding")) {
+    } else if (iequals(name, "transfer-encoding")) {
       read_transfer_encoding(value, f);
-    } else if (ascii_iequals(name, "host")) {
+    } else if (iequals(name, "host")) {
       ++f.hosts;
-    } else if (ascii_iequals(name, "connection")) {
+    } else if (iequals(name, "connection")) {
       for_each_element(value, [&](std::string_view token) {
-        if (ascii_iequals(token, "close")) f.close = true;
-        if (ascii_iequals(token, "keep-alive")) f.keep_alive = true;
+        if (iequals(token, "close")) f.close = true;
+        if (iequals(token, "keep-alive")) f.keep_alive = true;
         return true;
       });
-    } else if (ascii_iequals(name, "expect")) {
-      if (ascii_iequals(value, "100-continue")) f.expect_continue = true;
+    } else if (iequals(name, "expect")) {
+      if (iequals(value, "100-continue")) f.expect_continue = true;
     }
   }
   return f;
