@@ -1,8 +1,9 @@
 #include "mocks/http_head.h"
 
-#include <cctype>
 #include <cstdio>
 #include <utility>
+
+#include "lib/transport/http1_syntax.h"
 
 namespace understudy {
 
@@ -14,18 +15,6 @@ HeadParse bad(int status, std::string error) {
   p.status = status;
   p.error = std::move(error);
   return p;
-}
-
-// RFC 9110 token characters (method and header names).
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (unsigned char c : s) {
-    if (std::isalnum(c)) continue;
-    if (std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos) {
-      return false;
-    }
-  }
-  return true;
 }
 
 std::string_view trim(std::string_view s) {

@@ -3,63 +3,14 @@
 #include <algorithm>
 #include <cstring>
 
+#include "lib/transport/http1_syntax.h"
+
 namespace understudy {
 
 namespace {
 
 constexpr std::size_t kMaxChunkLine = 4096;          // chunk size plus extensions
-constexpr std::size_t kMaxHexDigits = 15;            // keeps the size below 2^60: no overflow
 constexpr std::uint64_t kMaxBodyReserve = 1u << 20;  // reserved up front for a declared body
-
-// RFC 9110 token characters (method, header name, transfer coding).
-bool is_tchar(unsigned char c) {
-  if (c >= 'a' && c <= 'z') return true;
-  if (c >= 'A' && c <= 'Z') return true;
-  if (c >= '0' && c <= '9') return true;
-  return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
-}
-
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (unsigned char c : s) {
-    if (!is_tchar(c)) return false;
-  }
-  return true;
-}
-
-// Field values: visible characters, obs-text, space and tab; no other control character.
-bool is_field_value(std::string_view s) {
-  for (unsigned char c : s) {
-    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
-  }
-  return true;
-}
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// Calls fn(element) for each non-empty element of a comma-separated list; stops when fn
-// returns false.
-template <typename Fn>
-void for_each_element(std::string_view list, Fn fn) {
-  while (true) {
-    std::size_t comma = list.find(',');
-    std::string_view element = trim_ows(list.substr(0, comma));
-    if (!element.empty() && !fn(element)) return;
-    if (comma == std::string_view::npos) return;
-    list.remove_prefix(comma + 1);
-  }
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // The path of an origin-form ("/a?b") or absolute-form ("http://h/a?b") target; empty when
 // the target is neither (asterisk-form "*" is kept as is).
@@ -279,7 +230,7 @@ Http1RequestParser::Result Http1RequestParser::on_header_line(std::string_view l
   std::string_view name = line.substr(0, colon);
   if (!is_token(name)) return fail(400, "malformed HTTP header name");
   std::string_view value = trim_ows(line.substr(colon + 1));
-  if (!is_field_value(value)) return fail(400, "malformed HTTP header value");
+  if (has_control_char(value)) return fail(400, "malformed HTTP header value");
   if (head_.headers.size() >= limits_.max_headers) {
     return fail(431,
                 "too many request headers: the limit is " + std::to_string(limits_.max_headers));
@@ -309,7 +260,7 @@ struct FramingHeaders {
 
 void read_content_length(std::string_view value, FramingHeaders& f) {
   bool any = false;
-  for_each_element(value, [&](std::string_view v) {
+  for_each_list_element(value, [&](std::string_view v) {
     any = true;
     std::uint64_t n = 0;
     for (char c : v) {
@@ -330,7 +281,7 @@ void read_content_length(std::string_view value, FramingHeaders& f) {
 
 void read_transfer_encoding(std::string_view value, FramingHeaders& f) {
   f.has_te = true;
-  for_each_element(value, [&](std::string_view coding) {
+  for_each_list_element(value, [&](std::string_view coding) {
     if (iequals(coding, "chunked")) {
       if (f.chunked_at >= 0) f.chunked_twice = true;
       f.chunked_at = f.te_codings;
@@ -352,7 +303,7 @@ FramingHeaders read_framing(const Headers& headers) {
     } else if (iequals(name, "host")) {
       ++f.hosts;
     } else if (iequals(name, "connection")) {
-      for_each_element(value, [&](std::string_view token) {
+      for_each_list_element(value, [&](std::string_view token) {
         if (iequals(token, "close")) f.close = true;
         if (iequals(token, "keep-alive")) f.keep_alive = true;
         return true;
@@ -430,17 +381,12 @@ Http1RequestParser::Result Http1RequestParser::take_body(std::string_view in, st
 }
 
 Http1RequestParser::Result Http1RequestParser::on_chunk_size(std::string_view line) {
-  std::size_t digits = 0;
-  std::size_t significant = 0;
-  std::uint64_t size = 0;
-  while (digits < line.size() && hex_value(line[digits]) >= 0) {
-    size = size * 16 + static_cast<std::uint64_t>(hex_value(line[digits]));
-    if (size > 0 && ++significant > kMaxHexDigits) return fail(413, "request body too large");
-    ++digits;
-  }
-  if (digits == 0) return fail(400, "malformed chunked body: invalid chunk size");
-  std::string_view rest = trim_ows(line.substr(digits));
-  if (!rest.empty() && (rest.front() != ';' || !is_field_value(rest))) {
+  ChunkSizeScan scan = scan_chunk_size(line);
+  if (scan.too_large) return fail(413, "request body too large");
+  if (scan.digits == 0) return fail(400, "malformed chunked body: invalid chunk size");
+  const std::uint64_t size = scan.size;
+  std::string_view rest = trim_ows(line.substr(scan.digits));
+  if (!rest.empty() && (rest.front() != ';' || has_control_char(rest))) {
     return fail(400, "malformed chunked body: invalid chunk size");
   }
   if (size > limits_.max_body_bytes - body_.size()) return fail(413, "request body too large");
@@ -475,7 +421,7 @@ Http1RequestParser::Result Http1RequestParser::on_trailer_line(std::string_view 
   }
   std::size_t colon = line.find(':');
   if (colon == std::string_view::npos || !is_token(line.substr(0, colon)) ||
-      !is_field_value(line.substr(colon + 1))) {
+      has_control_char(line.substr(colon + 1))) {
     return fail(400, "malformed chunked body trailer");
   }
   return Result::kNeedMore;

@@ -4,49 +4,10 @@
 #include <optional>
 #include <utility>
 
+#include "lib/transport/http1_syntax.h"
+
 namespace understudy {
 namespace {
-
-// RFC 9110 token characters (header names).
-bool is_token_char(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return is_token_char(static_cast<unsigned char>(c));
-  });
-}
-
-// Control characters other than HTAB are not allowed in a field value or reason phrase.
-bool has_control_char(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char ch) {
-    auto c = static_cast<unsigned char>(ch);
-    return (c < 0x20 && c != '\t') || c == 0x7f;
-  });
-}
-
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-// Calls fn(element) for each non-empty element of a comma-separated list; stops and returns
-// false as soon as fn does.
-template <typename Fn>
-bool for_each_list_element(std::string_view list, Fn fn) {
-  while (true) {
-    size_t comma = list.find(',');
-    std::string_view element = trim_ows(list.substr(0, comma));
-    if (!element.empty() && !fn(element)) return false;
-    if (comma == std::string_view::npos) return true;
-    list.remove_prefix(comma + 1);
-  }
-}
 
 // A Content-Length value: 1 to 18 decimal digits (no sign, no spaces inside).
 std::optional<uint64_t> parse_length(std::string_view s) {
@@ -57,13 +18,6 @@ std::optional<uint64_t> parse_length(std::string_view s) {
     n = n * 10 + static_cast<uint64_t>(c - '0');
   }
   return n;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // What the framing headers of a final response say.
@@ -381,13 +335,11 @@ Http1ResponseParser::Status Http1ResponseParser::chunk_size_step(std::string_vie
     case LineResult::kLine:
       break;
   }
-  uint64_t size = 0;
-  size_t i = 0;
-  for (; i < line.size() && hex_value(line[i]) >= 0; ++i) {
-    if ((size >> 56) != 0) return fail("chunk size is too large");
-    size = size * 16 + static_cast<uint64_t>(hex_value(line[i]));
-  }
-  if (i == 0) return fail("malformed chunk size line: no hexadecimal size");
+  ChunkSizeScan scan = scan_chunk_size(line);
+  if (scan.too_large) return fail("chunk size is too large");
+  if (scan.digits == 0) return fail("malformed chunk size line: no hexadecimal size");
+  const uint64_t size = scan.size;
+  size_t i = scan.digits;
   while (i < line.size() && is_ows(line[i])) ++i;
   if (i < line.size() && line[i] != ';') {
     return fail("malformed chunk size line: unexpected character after the size");
