@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/support/subprocess.h"
+#include "tests/support/text.h"
 
 using namespace understudy::testing;
 using namespace std::chrono_literals;
@@ -51,10 +52,6 @@ struct MockUpstream {
     server.wait(5000ms);
   }
 };
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 }  // namespace
 

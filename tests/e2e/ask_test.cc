@@ -11,6 +11,7 @@
 
 #include "lib/model/json.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/text.h"
 
 using namespace understudy::testing;
 using understudy::Json;
@@ -65,10 +66,6 @@ std::string config_path() {
 RunResult ask(std::vector<std::string> args, RunOptions opts = {}) {
   args.insert(args.begin(), {"ask", "--config", config_path()});
   return run_understudy(args, opts);
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 std::int64_t elapsed_ms(std::chrono::steady_clock::time_point since) {

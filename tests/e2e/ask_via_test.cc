@@ -9,6 +9,7 @@
 
 #include "lib/model/json.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/text.h"
 #include "tests/transport/test_http_server.h"
 
 using namespace understudy::testing;
@@ -104,10 +105,6 @@ RunResult ask_via(FakeGateway& gw, std::vector<std::string> args, RunOptions opt
   args.insert(args.begin(), {"ask", "--via", gw.http.base_url(), "-m", "openai/gpt-4o-mini"});
   opts.cwd = temp_dir();  // no understudy.toml: --via with -m needs no local config
   return run_understudy(args, opts);
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace

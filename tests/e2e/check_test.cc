@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "tests/support/subprocess.h"
+#include "tests/support/text.h"
 
 using namespace understudy::testing;
 
@@ -14,10 +15,6 @@ RunOptions with_dummy_keys() {
               {"ANTHROPIC_API_KEY", "sk-test-dummy-anthropic"},
               {"GEMINI_API_KEY", "test-dummy-gemini"}};
   return opts;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace

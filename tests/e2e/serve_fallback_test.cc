@@ -2,8 +2,6 @@
 // providers whose faults are chosen by the start of the user message.
 #include <doctest/doctest.h>
 
-#include <memory>
-
 #include "tests/support/http_client.h"
 #include "tests/support/serve_process.h"
 
@@ -12,6 +10,8 @@ using namespace understudy::testing;
 
 namespace {
 
+// Each test starts a fresh server on it: a 429 with Retry-After cools the primary down for later
+// requests.
 const char* kConfig = R"(
 [server]
 max_body_bytes = 4096
@@ -104,14 +104,10 @@ action = "stream_cut"
 after_tokens = 3
 )";
 
-// A fresh server per test: a 429 with Retry-After cools the primary down for later requests.
-std::unique_ptr<ServeProcess> server() { return std::make_unique<ServeProcess>(kConfig); }
-
 void check_fallback(const std::string& text, const std::string& failed_class, int failed_status,
                     bool stream = false) {
   CAPTURE(text);
-  auto server_process = server();
-  ServeProcess& s = *server_process;
+  ServeProcess s(kConfig);
   INFO("serve stderr: " << s.err());
   REQUIRE(s.ok());
   HttpReply r = post_chat(s.port(), chat_body("main", text, stream));
@@ -148,8 +144,7 @@ void check_fallback(const std::string& text, const std::string& failed_class, in
 }  // namespace
 
 TEST_CASE("e2e serve: non-streaming success names who served") {
-  auto server_process = server();
-  ServeProcess& s = *server_process;
+  ServeProcess s(kConfig);
   INFO("serve stderr: " << s.err());
   REQUIRE(s.ok());
   HttpReply r =
@@ -168,8 +163,7 @@ TEST_CASE("e2e serve: non-streaming success names who served") {
 }
 
 TEST_CASE("e2e serve: streaming success is OpenAI SSE ending in [DONE]") {
-  auto server_process = server();
-  ServeProcess& s = *server_process;
+  ServeProcess s(kConfig);
   INFO("serve stderr: " << s.err());
   REQUIRE(s.ok());
   HttpReply r = post_chat(s.port(), chat_body("main", "stream this please", true));
@@ -192,8 +186,7 @@ TEST_CASE("e2e serve: streaming success is OpenAI SSE ending in [DONE]") {
 }
 
 TEST_CASE("e2e serve: stream_options.include_usage adds a usage chunk") {
-  auto server_process = server();
-  ServeProcess& s = *server_process;
+  ServeProcess s(kConfig);
   INFO("serve stderr: " << s.err());
   REQUIRE(s.ok());
   Json b = chat_body("main", "count my tokens", true);
@@ -224,8 +217,7 @@ TEST_CASE("e2e serve: a streamed fallback on 503 is invisible to the caller") {
 }
 
 TEST_CASE("e2e serve: total failure returns the primary's status and error body") {
-  auto server_process = server();
-  ServeProcess& s = *server_process;
+  ServeProcess s(kConfig);
   INFO("serve stderr: " << s.err());
   REQUIRE(s.ok());
   for (bool stream : {false, true}) {
@@ -244,8 +236,7 @@ TEST_CASE("e2e serve: total failure returns the primary's status and error body"
 }
 
 TEST_CASE("e2e serve: a stream cut is continued on a prefill-capable fallback") {
-  auto server_process = server();
-  ServeProcess& s = *server_process;
+  ServeProcess s(kConfig);
   INFO("serve stderr: " << s.err());
   REQUIRE(s.ok());
   std::string text = "cut me off after a few words please";
@@ -265,8 +256,7 @@ TEST_CASE("e2e serve: a stream cut is continued on a prefill-capable fallback") 
 }
 
 TEST_CASE("e2e serve: a stream cut without a prefill target ends in an error event") {
-  auto server_process = server();
-  ServeProcess& s = *server_process;
+  ServeProcess s(kConfig);
   INFO("serve stderr: " << s.err());
   REQUIRE(s.ok());
   Json b = chat_body("primary/mock-large", "cut me off after a few words please", true);
@@ -285,8 +275,7 @@ TEST_CASE("e2e serve: a stream cut without a prefill target ends in an error eve
 }
 
 TEST_CASE("e2e serve: a malformed upstream event is skipped and counted") {
-  auto server_process = server();
-  ServeProcess& s = *server_process;
+  ServeProcess s(kConfig);
   REQUIRE(s.ok());
   std::string text = "garbage in the middle of it";
   HttpReply r = post_chat(s.port(), chat_body("main", text, true));
@@ -301,8 +290,7 @@ TEST_CASE("e2e serve: a malformed upstream event is skipped and counted") {
 }
 
 TEST_CASE("e2e serve: a finished upstream stream without [DONE] is completed by the gateway") {
-  auto server_process = server();
-  ServeProcess& s = *server_process;
+  ServeProcess s(kConfig);
   REQUIRE(s.ok());
   HttpReply r = post_chat(s.port(), chat_body("main", "nodone but finished", true));
   REQUIRE(r.status == 200);

@@ -7,6 +7,7 @@
 
 #include "tests/support/http_client.h"
 #include "tests/support/serve_process.h"
+#include "tests/support/text.h"
 
 using namespace understudy;
 using namespace understudy::testing;
@@ -15,10 +16,6 @@ namespace {
 
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
-
-bool has(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
 
 }  // namespace
 
@@ -53,7 +50,7 @@ latency_ms = 900
   CHECK(reply.status == 200);
   CHECK(reply.json()["choices"][0]["message"]["content"] == "You said: drain me");
   CHECK(elapsed < milliseconds(3000));
-  CHECK(has(s.err(), "shutting down"));
+  CHECK(contains(s.err(), "shutting down"));
   CHECK(http_request(s.port(), "GET", "/health", "", {}, milliseconds(500)).status == 0);
 }
 

@@ -10,6 +10,7 @@
 
 #include "tests/support/http_client.h"
 #include "tests/support/serve_process.h"
+#include "tests/support/text.h"
 
 using namespace understudy;
 using namespace understudy::testing;
@@ -18,10 +19,6 @@ namespace {
 
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
-
-bool has(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
 
 std::string limits_config(bool drop_excess, int max_queue, int queue_timeout_ms) {
   return "[server]\nmax_concurrent = 1\nmax_queue = " + std::to_string(max_queue) +
@@ -100,7 +97,7 @@ TEST_CASE("e2e serve: a full queue answers 503 at once") {
   REQUIRE(s.ok());
   CHECK(two_at_once(s.port()) == std::vector<int>{200, 503});
   HttpReply m = http_request(s.port(), "GET", "/metrics");
-  CHECK(has(m.body, "understudy_rejected_total{reason=\"queue_full\"} 1"));
+  CHECK(contains(m.body, "understudy_rejected_total{reason=\"queue_full\"} 1"));
 }
 
 TEST_CASE("e2e serve: every bad input gets its 400 in the OpenAI error shape") {
@@ -140,9 +137,9 @@ TEST_CASE("e2e serve: every bad input gets its 400 in the OpenAI error shape") {
     }
   }
   HttpReply unknown = post_chat(s.port(), chat_body("nope/m", "a"));
-  CHECK(has(unknown.json()["error"]["message"], "mockp"));  // lists the known providers
+  CHECK(contains(unknown.json()["error"]["message"], "mockp"));  // lists the known providers
   HttpReply bad_json = http_request(s.port(), "POST", "/v1/chat/completions", "{\"a\":}");
-  CHECK(has(bad_json.json()["error"]["message"], "at byte offset 5"));
+  CHECK(contains(bad_json.json()["error"]["message"], "at byte offset 5"));
 }
 
 TEST_CASE("e2e serve: an oversized body gets 413, declared or chunked") {
@@ -152,7 +149,7 @@ TEST_CASE("e2e serve: an oversized body gets 413, declared or chunked") {
   HttpReply r = post_chat(s.port(), big);
   CHECK(r.status == 413);
   CHECK(r.json()["error"]["type"] == "invalid_request_error");
-  CHECK(has(r.json()["error"]["message"], "2048"));
+  CHECK(contains(r.json()["error"]["message"], "2048"));
 
   std::string body = big.dump();
   std::string chunked;
@@ -178,7 +175,7 @@ TEST_CASE("e2e serve: an oversized body gets 413, declared or chunked") {
       "msg=rejected id=- path=/v1/chat/completions status=413 reason=too_large",
       milliseconds(3000)));
   HttpReply m = http_request(s.port(), "GET", "/metrics");
-  CHECK(has(m.body, "understudy_rejected_total{reason=\"too_large\"} 2"));
+  CHECK(contains(m.body, "understudy_rejected_total{reason=\"too_large\"} 2"));
 }
 
 TEST_CASE("e2e serve: a slow client is cut off after read_timeout_ms with 408") {
@@ -204,7 +201,7 @@ TEST_CASE("e2e serve: a slow client is cut off after read_timeout_ms with 408") 
   auto elapsed = std::chrono::duration_cast<milliseconds>(SteadyClock::now() - start);
   CHECK(elapsed < milliseconds(2500));
   CHECK(raw.rfind("HTTP/1.1 408", 0) == 0);
-  CHECK(has(raw, "read_timeout_ms"));
+  CHECK(contains(raw, "read_timeout_ms"));
 }
 
 TEST_CASE("e2e serve: unknown URLs are 404 and wrong methods 405, as OpenAI errors") {
@@ -215,7 +212,7 @@ TEST_CASE("e2e serve: unknown URLs are 404 and wrong methods 405, as OpenAI erro
   CHECK(r.json()["error"]["type"] == "invalid_request_error");
   r = http_request(s.port(), "GET", "/v1/chat/completions");
   CHECK(r.status == 405);
-  CHECK(has(r.json()["error"]["message"], "GET"));
+  CHECK(contains(r.json()["error"]["message"], "GET"));
 }
 
 TEST_CASE("e2e serve: /v1/models, /health and /metrics") {
@@ -233,13 +230,13 @@ TEST_CASE("e2e serve: /v1/models, /health and /metrics") {
   CHECK(health.json()["providers"]["mockp"]["state"] == "ok");
   HttpReply metrics = http_request(s.port(), "GET", "/metrics");
   CHECK(metrics.status == 200);
-  CHECK(has(metrics.header("content-type"), "text/plain; version=0.0.4"));
-  CHECK(has(metrics.body,
-            "understudy_requests_total{provider=\"mockp\",model=\"m\",status=\"200\","
-            "stream=\"false\"} 1"));
-  CHECK(has(metrics.body,
-            "understudy_attempts_total{provider=\"mockp\",model=\"m\",outcome=\"ok\"} 1"));
-  CHECK(has(metrics.body, "understudy_requests_in_flight 0"));
+  CHECK(contains(metrics.header("content-type"), "text/plain; version=0.0.4"));
+  CHECK(contains(metrics.body,
+                 "understudy_requests_total{provider=\"mockp\",model=\"m\",status=\"200\","
+                 "stream=\"false\"} 1"));
+  CHECK(contains(metrics.body,
+                 "understudy_attempts_total{provider=\"mockp\",model=\"m\",outcome=\"ok\"} 1"));
+  CHECK(contains(metrics.body, "understudy_requests_in_flight 0"));
 }
 
 TEST_CASE("e2e serve: a client that hangs up mid-stream cancels its request within 1 s") {
@@ -248,16 +245,16 @@ TEST_CASE("e2e serve: a client that hangs up mid-stream cancels its request with
   int fd = send_chat(s.port(), chat_body("mockp/m", "long story", true), "leaver-1");
   REQUIRE(fd >= 0);
   std::string got = read_until(fd, "\"content\":\"one\"", milliseconds(5000));
-  REQUIRE(has(got, "HTTP/1.1 200"));
-  REQUIRE(has(got, "\"content\":\"one\""));  // the first token, about 2 s before the last
-  CHECK_FALSE(has(s.err(), "id=leaver-1"));
+  REQUIRE(contains(got, "HTTP/1.1 200"));
+  REQUIRE(contains(got, "\"content\":\"one\""));  // the first token, about 2 s before the last
+  CHECK_FALSE(contains(s.err(), "id=leaver-1"));
   close(fd);
   auto left = SteadyClock::now();
   bool logged = s.process().wait_for_output("id=leaver-1", milliseconds(3000));
   auto elapsed = std::chrono::duration_cast<milliseconds>(SteadyClock::now() - left);
   REQUIRE(logged);
   CHECK(elapsed < milliseconds(1000));  // the whole stream would take about 2 s
-  CHECK(has(s.err(), "class=cancelled"));
+  CHECK(contains(s.err(), "class=cancelled"));
 }
 
 TEST_CASE("e2e serve: a client that hangs up before any answer cancels its request at once") {
@@ -275,8 +272,8 @@ TEST_CASE("e2e serve: a client that hangs up before any answer cancels its reque
     auto elapsed = std::chrono::duration_cast<milliseconds>(SteadyClock::now() - left);
     CHECK(elapsed < milliseconds(1000));
   }
-  CHECK(has(s.err(), "id=early-plain requested=mockp/m stream=false status=499"));
-  CHECK(has(s.err(), "id=early-stream requested=mockp/m stream=true status=499"));
+  CHECK(contains(s.err(), "id=early-plain requested=mockp/m stream=false status=499"));
+  CHECK(contains(s.err(), "id=early-stream requested=mockp/m stream=true status=499"));
 }
 
 TEST_CASE("e2e serve: auth tokens guard /v1 and keep /health open") {
@@ -294,14 +291,14 @@ models = ["m"]
   CHECK(r.json()["error"]["type"] == "authentication_error");
   r = post_chat(authed.port(), chat_body("mockp/m", "hi"), {{"Authorization", "Bearer wrong"}});
   CHECK(r.status == 401);
-  CHECK_FALSE(has(r.body, "wrong"));
+  CHECK_FALSE(contains(r.body, "wrong"));
   r = post_chat(authed.port(), chat_body("mockp/m", "hi"),
                 {{"Authorization", "Bearer gw-secret-token"}});
   CHECK(r.status == 200);
   CHECK(http_request(authed.port(), "GET", "/v1/models").status == 401);
   CHECK(http_request(authed.port(), "GET", "/health").status == 200);
-  CHECK_FALSE(has(authed.err(), "gw-secret-token"));
-  CHECK_FALSE(has(authed.out(), "gw-secret-token"));
+  CHECK_FALSE(contains(authed.err(), "gw-secret-token"));
+  CHECK_FALSE(contains(authed.out(), "gw-secret-token"));
 }
 
 TEST_CASE("e2e serve: a public address without auth tokens is refused with exit 2") {
@@ -311,8 +308,8 @@ TEST_CASE("e2e serve: a public address without auth tokens is refused with exit 
   RunResult r = run_understudy(
       {"serve", "--config", path, "--host", "0.0.0.0", "--port", std::to_string(free_port())});
   CHECK(r.exit_code == 2);
-  CHECK(has(r.err, "--allow-public"));
-  CHECK(has(r.err, "auth_tokens"));
+  CHECK(contains(r.err, "--allow-public"));
+  CHECK(contains(r.err, "auth_tokens"));
 }
 
 TEST_CASE("e2e serve: an invalid config exits 1 naming the problem") {
@@ -320,8 +317,8 @@ TEST_CASE("e2e serve: an invalid config exits 1 naming the problem") {
   std::string path = write_file(dir, "understudy.toml", "[server]\nmax_concurent = 3\n");
   RunResult r = run_understudy({"serve", "--config", path});
   CHECK(r.exit_code == 1);
-  CHECK(has(r.err, "max_concurent"));
-  CHECK(has(r.err, "max_concurrent"));
+  CHECK(contains(r.err, "max_concurent"));
+  CHECK(contains(r.err, "max_concurrent"));
 }
 
 TEST_CASE("e2e serve: an address already in use exits 1 naming it") {
@@ -330,5 +327,5 @@ TEST_CASE("e2e serve: an address already in use exits 1 naming it") {
   REQUIRE(wait_for_port(port, milliseconds(10000)));
   RunResult r = run_understudy({"serve", "--demo", "--port", std::to_string(port)});
   CHECK(r.exit_code == 1);
-  CHECK(has(r.err, "cannot listen on 127.0.0.1:" + std::to_string(port)));
+  CHECK(contains(r.err, "cannot listen on 127.0.0.1:" + std::to_string(port)));
 }

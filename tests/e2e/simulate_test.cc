@@ -10,16 +10,13 @@
 #include "lib/model/json.h"
 #include "lib/sim/scenario.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/text.h"
 #include "tests/support/xml_check.h"
 
 using namespace understudy;
 using namespace understudy::testing;
 
 namespace {
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

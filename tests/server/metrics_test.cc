@@ -2,13 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/text.h"
+
 using namespace understudy;
+using understudy::testing::contains;
 
 namespace {
-
-bool has(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
 
 AttemptRecord attempt(const std::string& provider, std::optional<FailureClass> f,
                       const std::string& decision, std::int64_t ms) {
@@ -41,14 +40,15 @@ TEST_CASE("metrics: attempts, retries and fallbacks are counted by failure class
   CHECK(m.counter("understudy_retries_total", {"openai", "overloaded"}) == 1);
   CHECK(m.counter("understudy_fallbacks_total", {"openai", "overloaded"}) == 1);
   std::string text = m.render({});
-  CHECK(has(
+  CHECK(contains(
       text,
       "understudy_upstream_attempt_duration_seconds_bucket{provider=\"openai\",le=\"0.025\"} 1\n"));
-  CHECK(has(
+  CHECK(contains(
       text,
       "understudy_upstream_attempt_duration_seconds_bucket{provider=\"openai\",le=\"0.05\"} 2\n"));
-  CHECK(has(text, "understudy_upstream_attempt_duration_seconds_count{provider=\"openai\"} 2\n"));
-  CHECK_FALSE(has(text, "provider=\"gemini\",le="));  // skipped targets have no latency
+  CHECK(contains(text,
+                 "understudy_upstream_attempt_duration_seconds_count{provider=\"openai\"} 2\n"));
+  CHECK_FALSE(contains(text, "provider=\"gemini\",le="));  // skipped targets have no latency
 }
 
 TEST_CASE("metrics: requests are counted by served provider, model and status") {
@@ -70,16 +70,18 @@ TEST_CASE("metrics: requests are counted by served provider, model and status") 
         1);
   CHECK(m.counter("understudy_requests_total", {"none", "none", "429", "false"}) == 1);
   std::string text = m.render({3, 7});
-  CHECK(has(text, "# TYPE understudy_requests_total counter\n"));
-  CHECK(has(text, "# TYPE understudy_request_duration_seconds histogram\n"));
-  CHECK(has(text, "understudy_request_duration_seconds_bucket{stream=\"true\",le=\"1\"} 1\n"));
-  CHECK(has(text, "understudy_request_duration_seconds_bucket{stream=\"true\",le=\"0.5\"} 0\n"));
-  CHECK(has(text, "understudy_request_duration_seconds_bucket{stream=\"true\",le=\"+Inf\"} 1\n"));
-  CHECK(has(text, "understudy_request_duration_seconds_sum{stream=\"true\"} 0.812\n"));
-  CHECK(has(text, "understudy_time_to_first_token_seconds_count{provider=\"anthropic\"} 1\n"));
-  CHECK(has(text, "understudy_requests_in_flight 3\n"));
-  CHECK(has(text, "understudy_requests_queued 7\n"));
-  CHECK(has(text, "understudy_stream_failed_after_commit_total 0\n"));
+  CHECK(contains(text, "# TYPE understudy_requests_total counter\n"));
+  CHECK(contains(text, "# TYPE understudy_request_duration_seconds histogram\n"));
+  CHECK(contains(text, "understudy_request_duration_seconds_bucket{stream=\"true\",le=\"1\"} 1\n"));
+  CHECK(
+      contains(text, "understudy_request_duration_seconds_bucket{stream=\"true\",le=\"0.5\"} 0\n"));
+  CHECK(contains(text,
+                 "understudy_request_duration_seconds_bucket{stream=\"true\",le=\"+Inf\"} 1\n"));
+  CHECK(contains(text, "understudy_request_duration_seconds_sum{stream=\"true\"} 0.812\n"));
+  CHECK(contains(text, "understudy_time_to_first_token_seconds_count{provider=\"anthropic\"} 1\n"));
+  CHECK(contains(text, "understudy_requests_in_flight 3\n"));
+  CHECK(contains(text, "understudy_requests_queued 7\n"));
+  CHECK(contains(text, "understudy_stream_failed_after_commit_total 0\n"));
 }
 
 TEST_CASE("metrics: stream outcomes and rejections have their own counters") {
@@ -94,9 +96,9 @@ TEST_CASE("metrics: stream outcomes and rejections have their own counters") {
   m.on_request(r);
   m.count_rejected("body_too_large");
   std::string text = m.render({});
-  CHECK(has(text, "understudy_stream_failed_after_commit_total 1\n"));
-  CHECK(has(text, "understudy_stream_malformed_events_total 2\n"));
-  CHECK(has(text, "understudy_rejected_total{reason=\"body_too_large\"} 1\n"));
+  CHECK(contains(text, "understudy_stream_failed_after_commit_total 1\n"));
+  CHECK(contains(text, "understudy_stream_malformed_events_total 2\n"));
+  CHECK(contains(text, "understudy_rejected_total{reason=\"body_too_large\"} 1\n"));
 }
 
 TEST_CASE("metrics: label values are escaped") {

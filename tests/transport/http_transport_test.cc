@@ -12,7 +12,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
-#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "tests/support/raw_tcp_server.h"
+#include "tests/support/recording_handler.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/tls_cert.h"
 #include "tests/transport/test_http_server.h"
@@ -31,25 +31,6 @@ using namespace std::chrono_literals;
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-struct RecordingHandler : ResponseHandler {
-  bool on_head(const ResponseHead& h) override {
-    ++heads;
-    head = h;
-    return accept_head;
-  }
-  bool on_body(std::string_view bytes) override {
-    if (!bytes.empty()) pieces.emplace_back(bytes);
-    body.append(bytes);
-    return on_piece ? on_piece(bytes) : true;
-  }
-  int heads = 0;
-  ResponseHead head;
-  std::vector<std::string> pieces;
-  std::string body;
-  bool accept_head = true;
-  std::function<bool(std::string_view)> on_piece;
-};
 
 HttpRequest get_request(const std::string& base_url, const std::string& path) {
   HttpRequest req;

@@ -9,14 +9,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "lib/transport/http_transport.h"
 #include "tests/support/raw_tcp_server.h"
+#include "tests/support/recording_handler.h"
 
 using namespace understudy;
 using namespace understudy::testing;
@@ -25,25 +24,6 @@ using namespace std::chrono_literals;
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-struct Recorder : ResponseHandler {
-  bool on_head(const ResponseHead& h) override {
-    ++heads;
-    head = h;
-    return true;
-  }
-  bool on_body(std::string_view bytes) override {
-    if (!bytes.empty()) pieces.emplace_back(bytes);
-    body.append(bytes);
-    if (on_piece) on_piece(bytes);
-    return true;
-  }
-  int heads = 0;
-  ResponseHead head;
-  std::string body;
-  std::vector<std::string> pieces;
-  std::function<void(std::string_view)> on_piece;
-};
 
 HttpRequest get(const RawTcpServer& server, const std::string& path = "/") {
   HttpRequest req;
@@ -97,7 +77,7 @@ TEST_CASE("plain http client: N sequential requests use one upstream connection"
   REQUIRE(peer.ok());
   HttpTransport transport;
   for (int i = 0; i < kRequests; ++i) {
-    Recorder r;
+    RecordingHandler r;
     TransportResult result = transport.send(get(peer, "/n"), r, nullptr, quick());
     REQUIRE_MESSAGE(result.ok(), result.message);
     CHECK(r.body == std::to_string(i % 10));
@@ -125,7 +105,7 @@ TEST_CASE("plain http client: the request head and body leave in one write") {
   req.method = "POST";
   req.headers = {{"Content-Type", "application/json"}};
   req.body = "{\"model\":\"m\"}";
-  Recorder r;
+  RecordingHandler r;
   TransportResult result = transport.send(req, r, nullptr, quick());
   REQUIRE_MESSAGE(result.ok(), result.message);
   CHECK(received.rfind("POST /v1/chat/completions HTTP/1.1\r\n", 0) == 0);
@@ -140,7 +120,7 @@ TEST_CASE("plain http client: a pooled connection the server closed while idle i
   REQUIRE(peer.ok());
   HttpTransport transport;
   for (int i = 0; i < 3; ++i) {
-    Recorder r;
+    RecordingHandler r;
     TransportResult result = transport.send(get(peer), r, nullptr, quick());
     REQUIRE_MESSAGE(result.ok(), result.message);
     CHECK(r.body == "ok");
@@ -162,9 +142,9 @@ TEST_CASE("plain http client: a reused connection closed as the request arrives 
   });
   REQUIRE(peer.ok());
   HttpTransport transport;
-  Recorder first;
+  RecordingHandler first;
   REQUIRE(transport.send(get(peer), first, nullptr, quick()).ok());
-  Recorder second;
+  RecordingHandler second;
   TransportResult result = transport.send(get(peer), second, nullptr, quick());
   REQUIRE_MESSAGE(result.ok(), result.message);
   CHECK(second.heads == 1);
@@ -193,13 +173,13 @@ TEST_CASE("plain http client: an answer sent before the request body was read is
     REQUIRE(peer.ok());
     HttpTransport transport;
     if (reuse) {
-      Recorder first;
+      RecordingHandler first;
       REQUIRE(transport.send(get(peer), first, nullptr, quick()).ok());
     }
     HttpRequest post = get(peer);
     post.method = "POST";
     post.body.assign(16u << 20, 'x');
-    Recorder r;
+    RecordingHandler r;
     TransportResult result = transport.send(post, r, nullptr, quick());
     REQUIRE_MESSAGE(result.ok(), result.message);
     CHECK(r.head.status == 413);
@@ -216,7 +196,7 @@ TEST_CASE("plain http client: a fresh connection closed before any answer is not
   });
   REQUIRE(peer.ok());
   HttpTransport transport;
-  Recorder r;
+  RecordingHandler r;
   TransportResult result = transport.send(get(peer), r, nullptr, quick());
   CHECK(result.error == TransportError::kReset);
   CHECK(result.message.find("before the response headers arrived") != std::string::npos);
@@ -230,11 +210,11 @@ TEST_CASE(
   RawTcpServer peer(answer_once(kOk, true));
   REQUIRE(peer.ok());
   HttpTransport transport;
-  Recorder first;
+  RecordingHandler first;
   REQUIRE(transport.send(get(peer), first, nullptr, quick()).ok());
   TransportOptions o = quick();
   o.read_timeout = 150ms;
-  Recorder second;
+  RecordingHandler second;
   auto start = SteadyClock::now();
   TransportResult result = transport.send(get(peer), second, nullptr, o);
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - start);
@@ -254,9 +234,9 @@ TEST_CASE("plain http client: a response cut short on a reused connection is not
   });
   REQUIRE(peer.ok());
   HttpTransport transport;
-  Recorder first;
+  RecordingHandler first;
   REQUIRE(transport.send(get(peer), first, nullptr, quick()).ok());
-  Recorder second;
+  RecordingHandler second;
   TransportResult result = transport.send(get(peer), second, nullptr, quick());
   CHECK(result.error == TransportError::kReset);
   CHECK_FALSE(result.head_received);
@@ -286,9 +266,10 @@ TEST_CASE("plain http client: chunked pieces reach the handler before the respon
   });
   REQUIRE(peer.ok());
   HttpTransport transport;
-  Recorder r;
+  RecordingHandler r;
   r.on_piece = [&](std::string_view bytes) {
     if (bytes.find("one") != std::string_view::npos) client_saw_first.store(true);
+    return true;
   };
   TransportResult result = transport.send(get(peer), r, nullptr, quick());
   REQUIRE_MESSAGE(result.ok(), result.message);
@@ -313,7 +294,7 @@ TEST_CASE("plain http client: a response head written a byte at a time is parsed
   });
   REQUIRE(peer.ok());
   HttpTransport transport;
-  Recorder r;
+  RecordingHandler r;
   TransportResult result = transport.send(get(peer), r, nullptr, quick());
   REQUIRE_MESSAGE(result.ok(), result.message);
   CHECK(r.heads == 1);
@@ -327,7 +308,7 @@ TEST_CASE("plain http client: a garbage status line is kProtocol naming the endp
   RawTcpServer peer(answer_once("SSH-2.0-OpenSSH_9.2p1\r\n\r\n", true));
   REQUIRE(peer.ok());
   HttpTransport transport;
-  Recorder r;
+  RecordingHandler r;
   TransportResult result = transport.send(get(peer), r, nullptr, quick());
   CHECK(result.error == TransportError::kProtocol);
   CHECK(result.message.find("127.0.0.1:" + std::to_string(peer.port())) != std::string::npos);
@@ -348,7 +329,7 @@ TEST_CASE(
     RawTcpServer peer(answer_once(response, false));
     REQUIRE(peer.ok());
     HttpTransport transport;
-    Recorder r;
+    RecordingHandler r;
     TransportResult result = transport.send(get(peer), r, nullptr, quick());
     CAPTURE(response);
     REQUIRE_MESSAGE(result.ok(), result.message);
@@ -363,7 +344,7 @@ TEST_CASE("plain http client: a HEAD response is not followed by a body, and is 
   HttpTransport transport;
   HttpRequest head = get(peer);
   head.method = "HEAD";
-  Recorder r;
+  RecordingHandler r;
   TransportResult result = transport.send(head, r, nullptr, quick());
   REQUIRE_MESSAGE(result.ok(), result.message);
   CHECK(r.heads == 1);
