@@ -33,6 +33,17 @@ thread_local VirtualClock* tl_clock = nullptr;
 thread_local void* tl_participant = nullptr;
 constexpr size_t kParticipantStack = 512 * 1024;
 constexpr size_t kGuardPage = 4096;
+
+// From a participant's fiber back to run(); returns when run() resumes the fiber, which the
+// thread-locals then name again.
+void leave_fiber(ucontext_t& fiber, ucontext_t& controller, VirtualClock* clock,
+                 void* participant) {
+  tl_clock = nullptr;
+  tl_participant = nullptr;
+  swapcontext(&fiber, &controller);
+  tl_clock = clock;
+  tl_participant = participant;
+}
 }  // namespace
 
 WallTime VirtualClock::default_wall_start() {
@@ -141,11 +152,7 @@ SleepResult VirtualClock::participant_sleep(Participant* p, TimePoint deadline,
     state.key = push_event_locked(now_, std::move(ev));
     state.has_event = true;
   });
-  tl_clock = nullptr;
-  tl_participant = nullptr;
-  swapcontext(&p->context.uc, &controller_->uc);  // back to run() until our event comes
-  tl_clock = this;
-  tl_participant = p;
+  leave_fiber(p->context.uc, controller_->uc, this, p);  // until our event comes
   {
     std::lock_guard<std::mutex> lock(mu_);
     p->sleep = nullptr;
@@ -186,11 +193,7 @@ void VirtualClock::fiber_loop(Participant* p) {
     if (work) work();
     work = nullptr;
     p->finished = true;
-    tl_clock = nullptr;
-    tl_participant = nullptr;
-    swapcontext(&p->context.uc, &controller_->uc);
-    tl_clock = this;
-    tl_participant = p;
+    leave_fiber(p->context.uc, controller_->uc, this, p);
   }
 }
 

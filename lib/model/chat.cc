@@ -181,10 +181,10 @@ std::string ChatResponse::text() const {
   if (content.is_array()) {
     std::string out;
     for (const Json& p : content) {
+      if (!p.is_object()) continue;
       // Not value("type", ""): it throws when "type" is there but not a string.
-      auto type = p.is_object() ? p.find("type") : p.end();
-      if (p.is_object() && type != p.end() && *type == "text" && p.contains("text") &&
-          p["text"].is_string()) {
+      auto type = p.find("type");
+      if (type != p.end() && *type == "text" && p.contains("text") && p["text"].is_string()) {
         out += p["text"].get<std::string>();
       }
     }

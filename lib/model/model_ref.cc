@@ -41,24 +41,19 @@ bool looks_like_model_ref(std::string_view text) {
 }
 
 Result<ModelRef> parse_model_ref(std::string_view text) {
-  std::string quoted = quote(text);
   if (text.empty()) return invalid_argument("model reference is empty (expected provider/model)");
+  // Quoted only on the error paths: this runs for every entry of every request's chain.
+  auto bad = [text](const char* what) {
+    return invalid_argument("model reference " + quote(text) + what);
+  };
   size_t slash = text.find('/');
-  if (slash == std::string_view::npos) {
-    return invalid_argument("model reference " + quoted +
-                            " has no provider (expected provider/model)");
-  }
+  if (slash == std::string_view::npos) return bad(" has no provider (expected provider/model)");
   std::string_view provider = text.substr(0, slash);
   std::string_view model = text.substr(slash + 1);
-  if (provider.empty()) {
-    return invalid_argument("model reference " + quoted + " has an empty provider name");
-  }
-  if (model.empty()) {
-    return invalid_argument("model reference " + quoted + " has an empty model name");
-  }
+  if (provider.empty()) return bad(" has an empty provider name");
+  if (model.empty()) return bad(" has an empty model name");
   if (has_bad_char(provider) || has_bad_char(model)) {
-    return invalid_argument("model reference " + quoted +
-                            " contains whitespace or control characters");
+    return bad(" contains whitespace or control characters");
   }
   return ModelRef{std::string(provider), std::string(model)};
 }

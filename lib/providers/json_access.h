@@ -4,8 +4,6 @@
 // functions; thread-safe.
 #pragma once
 
-#include <string_view>
-
 #include "lib/model/json.h"
 
 namespace understudy {

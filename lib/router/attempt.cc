@@ -26,6 +26,18 @@ Failure too_large(const AttemptTarget& t, const char* what) {
                                 std::to_string(kMaxUpstreamBytes >> 20) + " MiB");
 }
 
+// Appends `bytes` to a reply held whole in memory; past kMaxUpstreamBytes it sets `failure`
+// instead and returns false (the handler stops the transfer).
+bool hold_reply(std::string& body, std::string_view bytes, const AttemptTarget& t,
+                std::optional<Failure>& failure) {
+  if (body.size() + bytes.size() > kMaxUpstreamBytes) {
+    failure = too_large(t, "the reply");
+    return false;
+  }
+  body.append(bytes);
+  return true;
+}
+
 // Collects a non-streaming reply while keeping the watchdog informed.
 class PlainHandler final : public ResponseHandler {
  public:
@@ -38,12 +50,7 @@ class PlainHandler final : public ResponseHandler {
   }
   bool on_body(std::string_view bytes) override {
     wd_.on_bytes();
-    if (response.body.size() + bytes.size() > kMaxUpstreamBytes) {
-      failure = too_large(target_, "the reply");
-      return false;
-    }
-    response.body.append(bytes);
-    return true;
+    return hold_reply(response.body, bytes, target_, failure);
   }
   HttpResponse response;
   std::optional<Failure> failure;  // set when the handler stopped the transfer
@@ -164,14 +171,7 @@ class StreamHandler final : public ResponseHandler {
 
   bool on_body(std::string_view bytes) override {
     wd_.on_bytes();
-    if (buffering) {
-      if (response.body.size() + bytes.size() > kMaxUpstreamBytes) {
-        failure = too_large(*env_.target, "the reply");
-        return false;
-      }
-      response.body.append(bytes);
-      return true;
-    }
+    if (buffering) return hold_reply(response.body, bytes, *env_.target, failure);
     events_.clear();
     decoder_->feed(bytes, events_);
     // The decoder buffers an event until it ends: bound what it holds.
@@ -305,9 +305,11 @@ std::vector<Json> completion_to_chunks(const Json& completion) {
   }
   base["object"] = "chat.completion.chunk";
   // parse_response guarantees a non-empty choices array, not what is inside it.
+  static const Json kEmpty = Json::object();
   const Json& first = completion["choices"][0];
-  const Json choice = first.is_object() ? first : Json::object();
-  const Json msg = choice.value("message", Json::object());
+  const Json& choice = first.is_object() ? first : kEmpty;
+  auto message = choice.find("message");
+  const Json& msg = message != choice.end() ? *message : kEmpty;
   Json role = base;
   role["choices"] = Json::array({Json{{"index", 0},
                                       {"delta", Json{{"role", "assistant"}, {"content", ""}}},
