@@ -12,10 +12,6 @@ namespace {
 const char kFail[] = "fail:";
 const char kBroken[] = "broken:";
 
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
-
 std::vector<std::string> class_names() {
   std::vector<std::string> names;
   for (FailureClass c : kAllFailureClasses) names.push_back(failure_class_name(c));
@@ -41,12 +37,12 @@ bool outcome_matches(const std::string& expected, const std::string& actual) {
   if (expected.find('/') != std::string::npos || expected.find(':') != std::string::npos) {
     return false;
   }
-  return starts_with(actual, expected + "/");
+  return actual.starts_with(expected + "/");
 }
 
 std::string outcome_notation_problem(const std::string& entry, const Config& config) {
-  if (starts_with(entry, kFail)) return class_problem(entry, entry.substr(sizeof kFail - 1));
-  if (starts_with(entry, kBroken)) return class_problem(entry, entry.substr(sizeof kBroken - 1));
+  if (entry.starts_with(kFail)) return class_problem(entry, entry.substr(sizeof kFail - 1));
+  if (entry.starts_with(kBroken)) return class_problem(entry, entry.substr(sizeof kBroken - 1));
   std::string provider = entry.substr(0, entry.find('/'));
   if (provider.empty() || entry.back() == '/' || provider.find(':') != std::string::npos) {
     return "\"" + entry +
