@@ -28,8 +28,11 @@ std::string class_problem(const std::string& entry, const std::string& cls) {
 
 std::string outcome_of(const RequestRecord& r) {
   if (r.ok) return r.provider + "/" + r.model;
-  std::string cls = r.final_failure ? failure_class_name(*r.final_failure) : "server";
-  return (r.failed_after_commit ? kBroken : kFail) + cls;
+  return (r.failed_after_commit ? kBroken : kFail) + final_failure_name(r);
+}
+
+std::string final_failure_name(const RequestRecord& r) {
+  return r.final_failure ? failure_class_name(*r.final_failure) : "server";
 }
 
 bool outcome_matches(const std::string& expected, const std::string& actual) {

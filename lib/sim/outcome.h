@@ -20,6 +20,9 @@ namespace understudy {
 
 std::string outcome_of(const RequestRecord& record);
 
+// The class name of a failed request's final failure; "server" when the router named none.
+std::string final_failure_name(const RequestRecord& record);
+
 // True when the expected entry describes the actual outcome.
 bool outcome_matches(const std::string& expected, const std::string& actual);
 
