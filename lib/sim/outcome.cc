@@ -12,19 +12,19 @@ namespace {
 const char kFail[] = "fail:";
 const char kBroken[] = "broken:";
 
-std::vector<std::string> class_names() {
+std::string class_problem(const std::string& entry, const std::string& cls) {
+  if (parse_failure_class(cls)) return "";
+  return "\"" + entry + "\": unknown failure class \"" + cls + "\"" +
+         suggestion_suffix(cls, failure_class_names());
+}
+
+}  // namespace
+
+std::vector<std::string> failure_class_names() {
   std::vector<std::string> names;
   for (FailureClass c : kAllFailureClasses) names.push_back(failure_class_name(c));
   return names;
 }
-
-std::string class_problem(const std::string& entry, const std::string& cls) {
-  if (parse_failure_class(cls)) return "";
-  return "\"" + entry + "\": unknown failure class \"" + cls + "\"" +
-         suggestion_suffix(cls, class_names());
-}
-
-}  // namespace
 
 std::string outcome_of(const RequestRecord& r) {
   if (r.ok) return r.provider + "/" + r.model;
