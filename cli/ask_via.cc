@@ -60,8 +60,8 @@ class ViaHandler final : public ResponseHandler {
         done_ = true;
         continue;
       }
-      Json j = parse_json_or_discarded(
-          e.data);  // depth-limited: a hostile gateway cannot overflow the stack
+      // Depth-limited: a hostile gateway cannot overflow the stack.
+      Json j = parse_json_or_discarded(e.data);
       if (j.is_discarded() || !j.is_object()) continue;  // not ours to judge: skip it
       if (j.contains("extra_fields")) extra_ = j["extra_fields"];
       if (j.contains("error")) {

@@ -111,8 +111,7 @@ int run_simulate(const SimulateOptions& o) {
     for (const ScenarioReport& r : reports) {
       if (!r.passed()) std::fputs((render_scenario_text(r) + "\n").c_str(), stdout);
     }
-    std::string text = render_text(reports);
-    std::fputs(text.substr(text.rfind("simulate: ")).c_str(), stdout);
+    std::fputs(render_text_summary(reports).c_str(), stdout);
   } else {
     std::fputs(render_text(reports).c_str(), stdout);
   }

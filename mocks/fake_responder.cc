@@ -28,24 +28,6 @@ std::vector<FaultRule> widen_for_name(std::vector<FaultRule> rules, const std::s
   return rules;
 }
 
-ResponsePlan single_reply(const FakeHttpReply& reply) {
-  ResponsePlan p;
-  p.steps.push_back(PlanStep{PlanStep::Kind::kHead, Millis(0), reply.status, reply.headers, ""});
-  p.steps.push_back(PlanStep{PlanStep::Kind::kData, Millis(0), 0, {}, reply.body});
-  return p;
-}
-
-FakeHttpReply openai_shaped_error(int status, const std::string& message, const char* code) {
-  Json body{{"error", Json{{"message", message},
-                           {"type", "invalid_request_error"},
-                           {"param", nullptr},
-                           {"code", code}}}};
-  // The message may quote a path or header as the client sent it, invalid UTF-8 included.
-  return {status,
-          {{"Content-Type", "application/json"}},
-          body.dump(-1, ' ', false, Json::error_handler_t::replace)};
-}
-
 Json body_for_log(const FakeRequest* fake, const std::string& raw) {
   if (fake && !fake->body.is_null()) return fake->body;
   if (raw.empty()) return nullptr;
@@ -55,6 +37,28 @@ Json body_for_log(const FakeRequest* fake, const std::string& raw) {
 }
 
 }  // namespace
+
+ResponsePlan single_reply(const FakeHttpReply& reply) {
+  ResponsePlan p;
+  p.steps.push_back(PlanStep{PlanStep::Kind::kHead, Millis(0), reply.status, reply.headers, ""});
+  p.steps.push_back(PlanStep{PlanStep::Kind::kData, Millis(0), 0, {}, reply.body});
+  return p;
+}
+
+FakeHttpReply json_reply(int status, const Json& body) {
+  // The body may quote a path or header as the client sent it, invalid UTF-8 included.
+  return {status,
+          {{"Content-Type", "application/json"}},
+          body.dump(-1, ' ', false, Json::error_handler_t::replace)};
+}
+
+FakeHttpReply openai_shaped_error(int status, const std::string& message, const char* code) {
+  Json body{{"error", Json{{"message", message},
+                           {"type", "invalid_request_error"},
+                           {"param", nullptr},
+                           {"code", code}}}};
+  return json_reply(status, body);
+}
 
 ResponsePlan plan_method_not_allowed(const std::string& method, const std::string& path) {
   return single_reply(openai_shaped_error(

@@ -71,6 +71,16 @@ class FakeResponder {
   std::unordered_map<std::size_t, int> seen_;  // hash of path + body -> times seen
 };
 
+// The plan that sends `reply` in one piece: its head, then its whole body.
+ResponsePlan single_reply(const FakeHttpReply& reply);
+
+// `body` as an application/json reply; invalid UTF-8 in its strings is replaced, since it may
+// quote a path or header as the client sent it.
+FakeHttpReply json_reply(int status, const Json& body);
+
+// An OpenAI-shaped invalid_request_error reply whose `code` names the problem.
+FakeHttpReply openai_shaped_error(int status, const std::string& message, const char* code);
+
 // The plan for a known path called with another method than POST (405).
 ResponsePlan plan_method_not_allowed(const std::string& method, const std::string& path);
 

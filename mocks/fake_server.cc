@@ -24,23 +24,11 @@ std::int64_t steady_ns() {
 }
 
 ResponsePlan json_plan(int status, const Json& body) {
-  ResponsePlan p;
-  p.steps.push_back(PlanStep{
-      PlanStep::Kind::kHead, Millis(0), status, {{"Content-Type", "application/json"}}, ""});
-  // Replacing invalid UTF-8: the request log and error messages quote what clients sent.
-  p.steps.push_back(PlanStep{PlanStep::Kind::kData,
-                             Millis(0),
-                             0,
-                             {},
-                             body.dump(-1, ' ', false, Json::error_handler_t::replace)});
-  return p;
+  return single_reply(json_reply(status, body));
 }
 
-Json protocol_error(const std::string& message) {
-  return Json{{"error", Json{{"message", message},
-                             {"type", "invalid_request_error"},
-                             {"param", nullptr},
-                             {"code", "bad_http_request"}}}};
+ResponsePlan protocol_error(int status, const std::string& message) {
+  return single_reply(openai_shaped_error(status, message, "bad_http_request"));
 }
 
 }  // namespace
@@ -168,7 +156,7 @@ void FakeProviderServer::serve_connection(int fd) {
     WireConnection::ReadOutcome in =
         conn.read_request(options_.idle_timeout, options_.read_timeout);
     if (in.kind == WireConnection::ReadOutcome::Kind::kBad) {
-      run_plan_on_socket(json_plan(in.status, protocol_error(in.error)), conn, false);
+      run_plan_on_socket(protocol_error(in.status, in.error), conn, false);
       conn.drain_and_close();
       return;
     }
@@ -199,8 +187,8 @@ bool FakeProviderServer::handle_control(WireConnection& conn, const RequestHead&
     reset();
     plan = json_plan(200, Json{{"reset", true}});
   } else {
-    plan = json_plan(404, protocol_error("unknown control endpoint " + head.method + " " + path +
-                                         " (GET /_mock/requests, POST /_mock/reset)"));
+    plan = protocol_error(404, "unknown control endpoint " + head.method + " " + path +
+                                   " (GET /_mock/requests, POST /_mock/reset)");
   }
   return run_plan_on_socket(plan, conn, head.keep_alive).reusable;
 }

@@ -93,12 +93,6 @@ void read_served_by(TomlFields& f, const Config& config, Expectations& out) {
   }
 }
 
-std::vector<std::string> class_names() {
-  std::vector<std::string> names;
-  for (FailureClass c : kAllFailureClasses) names.push_back(failure_class_name(c));
-  return names;
-}
-
 // A table of failure class -> exact count.
 void read_class_counts(TomlFields& f, const char* key,
                        std::vector<std::pair<FailureClass, std::int64_t>>& out) {
@@ -110,7 +104,8 @@ void read_class_counts(TomlFields& f, const char* key,
     std::optional<FailureClass> cls = parse_failure_class(name);
     if (!cls) {
       f.error_at(node, path,
-                 "unknown failure class \"" + name + "\"" + suggestion_suffix(name, class_names()));
+                 "unknown failure class \"" + name + "\"" +
+                     suggestion_suffix(name, failure_class_names()));
       continue;
     }
     std::int64_t n = 0;

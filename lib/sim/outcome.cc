@@ -12,28 +12,27 @@ namespace {
 const char kFail[] = "fail:";
 const char kBroken[] = "broken:";
 
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
+std::string class_problem(const std::string& entry, const std::string& cls) {
+  if (parse_failure_class(cls)) return "";
+  return "\"" + entry + "\": unknown failure class \"" + cls + "\"" +
+         suggestion_suffix(cls, failure_class_names());
 }
 
-std::vector<std::string> class_names() {
+}  // namespace
+
+std::vector<std::string> failure_class_names() {
   std::vector<std::string> names;
   for (FailureClass c : kAllFailureClasses) names.push_back(failure_class_name(c));
   return names;
 }
 
-std::string class_problem(const std::string& entry, const std::string& cls) {
-  if (parse_failure_class(cls)) return "";
-  return "\"" + entry + "\": unknown failure class \"" + cls + "\"" +
-         suggestion_suffix(cls, class_names());
-}
-
-}  // namespace
-
 std::string outcome_of(const RequestRecord& r) {
   if (r.ok) return r.provider + "/" + r.model;
-  std::string cls = r.final_failure ? failure_class_name(*r.final_failure) : "server";
-  return (r.failed_after_commit ? kBroken : kFail) + cls;
+  return (r.failed_after_commit ? kBroken : kFail) + final_failure_name(r);
+}
+
+std::string final_failure_name(const RequestRecord& r) {
+  return r.final_failure ? failure_class_name(*r.final_failure) : "server";
 }
 
 bool outcome_matches(const std::string& expected, const std::string& actual) {
@@ -41,12 +40,12 @@ bool outcome_matches(const std::string& expected, const std::string& actual) {
   if (expected.find('/') != std::string::npos || expected.find(':') != std::string::npos) {
     return false;
   }
-  return starts_with(actual, expected + "/");
+  return actual.starts_with(expected + "/");
 }
 
 std::string outcome_notation_problem(const std::string& entry, const Config& config) {
-  if (starts_with(entry, kFail)) return class_problem(entry, entry.substr(sizeof kFail - 1));
-  if (starts_with(entry, kBroken)) return class_problem(entry, entry.substr(sizeof kBroken - 1));
+  if (entry.starts_with(kFail)) return class_problem(entry, entry.substr(sizeof kFail - 1));
+  if (entry.starts_with(kBroken)) return class_problem(entry, entry.substr(sizeof kBroken - 1));
   std::string provider = entry.substr(0, entry.find('/'));
   if (provider.empty() || entry.back() == '/' || provider.find(':') != std::string::npos) {
     return "\"" + entry +

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "lib/config/config.h"
 #include "lib/router/events.h"
@@ -19,6 +20,12 @@
 namespace understudy {
 
 std::string outcome_of(const RequestRecord& record);
+
+// The class name of a failed request's final failure; "server" when the router named none.
+std::string final_failure_name(const RequestRecord& record);
+
+// Every failure class's name, for suggestions after a misspelt one.
+std::vector<std::string> failure_class_names();
 
 // True when the expected entry describes the actual outcome.
 bool outcome_matches(const std::string& expected, const std::string& actual);

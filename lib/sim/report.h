@@ -32,8 +32,11 @@ struct ScenarioReport {
 
 // The table of one scenario, ending with PASS or FAIL.
 std::string render_scenario_text(const ScenarioReport& report);
-// Every scenario, then a summary line.
+// Every scenario, then the summary.
 std::string render_text(const std::vector<ScenarioReport>& reports);
+// The summary alone: "simulate: N scenarios, P passed, F failed[, S skipped]", then, when one
+// failed, a "failed: NAME..." line.
+std::string render_text_summary(const std::vector<ScenarioReport>& reports);
 // {"scenarios": [...], "summary": {...}, "passed": bool}; fields in docs/scenarios.md.
 Json render_json(const std::vector<ScenarioReport>& reports);
 // One <testsuite> per scenario, one <testcase> per expectation; failures carry expected and

@@ -194,19 +194,17 @@ std::string render_scenario_text(const ScenarioReport& r) {
   return out;
 }
 
-std::string render_text(const std::vector<ScenarioReport>& reports) {
-  std::string out;
+std::string render_text_summary(const std::vector<ScenarioReport>& reports) {
   std::int64_t passed = 0, skipped = 0;
   for (const ScenarioReport& r : reports) {
-    out += render_scenario_text(r) + "\n";
     skipped += !r.skipped.empty();
     passed += r.skipped.empty() && r.passed();
   }
   std::int64_t failed = static_cast<std::int64_t>(reports.size()) - passed - skipped;
-  out += "simulate: " + std::to_string(reports.size()) + " scenario" +
-         (reports.size() == 1 ? "" : "s") + ", " + std::to_string(passed) + " passed, " +
-         std::to_string(failed) + " failed" +
-         (skipped ? ", " + std::to_string(skipped) + " skipped" : "") + "\n";
+  std::string out = "simulate: " + std::to_string(reports.size()) + " scenario" +
+                    (reports.size() == 1 ? "" : "s") + ", " + std::to_string(passed) + " passed, " +
+                    std::to_string(failed) + " failed" +
+                    (skipped ? ", " + std::to_string(skipped) + " skipped" : "") + "\n";
   if (failed > 0) {
     out += "failed:";
     for (const ScenarioReport& r : reports) {
@@ -215,6 +213,12 @@ std::string render_text(const std::vector<ScenarioReport>& reports) {
     out += "\n";
   }
   return out;
+}
+
+std::string render_text(const std::vector<ScenarioReport>& reports) {
+  std::string out;
+  for (const ScenarioReport& r : reports) out += render_scenario_text(r) + "\n";
+  return out + render_text_summary(reports);
 }
 
 }  // namespace understudy

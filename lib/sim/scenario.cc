@@ -214,7 +214,7 @@ ScenarioLoad load_scenario_file(const std::string& path) {
 std::string scenario_diagnostic_text(const Diagnostic& d, const std::string& scenario_file) {
   std::string text = d.to_string();
   const std::string prefix = "config ";
-  if (!d.warning && d.file == scenario_file && text.compare(0, prefix.size(), prefix) == 0) {
+  if (!d.warning && d.file == scenario_file && text.starts_with(prefix)) {
     text = "scenario " + text.substr(prefix.size());
   }
   return text;

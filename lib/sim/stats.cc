@@ -44,7 +44,7 @@ void add_request(const RequestResult& q, std::int64_t index, ScenarioStats& s,
   } else {
     ++s.failed;
     if (r.failed_after_commit) ++s.broken;
-    ++s.failures_by_class[r.final_failure ? failure_class_name(*r.final_failure) : "server"];
+    ++s.failures_by_class[final_failure_name(r)];
     if (!q.caller.error.empty()) ++s.caller_errors[q.caller.error];
   }
   add_attempts(r, s);
